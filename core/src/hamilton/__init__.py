@@ -1,0 +1,14 @@
+"""Hamilton: dataflows from plain Python functions.
+
+``hamilton`` is a regular package whose ``__path__`` is extended so that separately installed
+distributions (``hamilton-pandas``, ``apache-hamilton-contrib``, ...) can ship modules into the
+``hamilton.*`` namespace without owning this file.
+"""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)
+
+from hamilton.version import VERSION as __version__
+
+__all__ = ["__version__"]

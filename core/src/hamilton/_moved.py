@@ -1,0 +1,33 @@
+"""PEP 562 shims for 1.x names that now live in plugin distributions.
+
+A core module lists its moved names and delegates its module-level ``__getattr__`` here; the
+name is imported from its new home on first use, or an ``ImportError`` says which extra to
+install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, NamedTuple
+
+
+class MovedName(NamedTuple):
+    module: str  # where the name lives now
+    distribution: str  # the distribution that ships that module
+    extra: str  # the apache-hamilton extra that installs the distribution
+
+
+def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> Any:
+    """Import ``name`` (formerly ``module_name.name``) from its new home."""
+    target = moved.get(name)
+    if target is None:
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+    try:
+        new_home = importlib.import_module(target.module)
+    except ImportError as error:
+        raise ImportError(
+            f"{module_name}.{name} is provided by the {target.distribution} distribution, which "
+            f"is not installed (or failed to import: {error}). Install it with: "
+            f'pip install "apache-hamilton[{target.extra}]"'
+        ) from error
+    return getattr(new_home, name)

@@ -1,0 +1,41 @@
+"""Converting requested outputs (names, nodes or functions) to node names (1.x helpers)."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Collection
+from typing import Any
+
+
+def convert_output_value(output_value: Any, module_set: Collection[str]) -> tuple[str | None, str | None]:
+    """``(name, None)`` for a valid output, ``(None, error)`` otherwise."""
+    if isinstance(output_value, str):
+        return output_value, None
+    if isinstance(output_value, types.FunctionType):
+        if output_value.__module__ in module_set:
+            return output_value.__name__, None
+        return None, (
+            f"Function {output_value.__module__}.{output_value.__name__} is a function not "
+            f"in a module given to the driver. Valid choices are {set(module_set)}."
+        )
+    name = getattr(output_value, "name", None)
+    if isinstance(name, str):
+        return name, None
+    return None, f"{output_value!r} is not a node name, a node or a function of the dataflow."
+
+
+def convert_output_values(output_values: Collection[Any], module_set: Collection[str]) -> list[str]:
+    """Names of ``output_values``; raises ``ValueError`` listing every invalid one."""
+    names, errors = [], []
+    for value in output_values:
+        if type(value) is str:  # the common case, kept cheap for requests of many outputs
+            names.append(value)
+            continue
+        name, error = convert_output_value(value, module_set)
+        if error is not None:
+            errors.append(error)
+        else:
+            names.append(name)
+    if errors:
+        raise ValueError(f"{len(errors)} errors encountered:\n  " + "\n  ".join(sorted(errors)))
+    return names

@@ -1,0 +1,520 @@
+"""The Driver runs a graph; the Builder assembles a Driver.
+
+``Builder().with_modules(m).build().execute(["output"], inputs={...})`` is the common path.
+A driver can also be built from plain functions (``with_functions``) or from a prebuilt,
+shareable :class:`~hamilton.graph.Graph` (``with_graph``).
+"""
+
+from __future__ import annotations
+
+import abc
+import types
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hamilton import htypes
+from hamilton.common import convert_output_values
+from hamilton.deprecation import warn_deprecated
+from hamilton.execution.plan import ExecutionPlan
+from hamilton.execution.runner import run_plan
+from hamilton.graph import Graph
+from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
+from hamilton.node import NodeType, matches_query, validate_tag_query
+
+if TYPE_CHECKING:
+    import uuid
+
+    from hamilton.graph_types import HamiltonNode
+    from hamilton.node import Node
+
+SLACK_ERROR_MESSAGE = (
+    "-------------------------------------------------------------------\n"
+    "Oh no an error! Need help with Hamilton?\n"
+    "Join our slack and ask for help! https://join.slack.com/t/hamilton-opensource/shared_invite/"
+    "zt-2niepkra8-DGKGf_tTYhXuJWBTXtIs4g\n"
+    "-------------------------------------------------------------------\n"
+)
+
+
+def __getattr__(name: str) -> Any:
+    # ``Variable`` is an alias of HamiltonNode; importing graph_types lazily keeps
+    # ``import hamilton.driver`` free of dataclasses/inspect.
+    if name == "Variable":
+        from hamilton.graph_types import HamiltonNode
+
+        return HamiltonNode
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def capture_function_usage(call_fn: Callable) -> Callable:
+    """Kept for 1.x compatibility; Hamilton 2 collects no telemetry, so this does nothing."""
+    return call_fn
+
+
+class InvalidExecutorException(Exception):
+    """The executor cannot run the requested nodes (e.g. Parallelizable/Collect without
+    dynamic execution)."""
+
+
+class GraphExecutor(abc.ABC):
+    """Runs the nodes needed for ``final_vars`` and returns their values."""
+
+    @abc.abstractmethod
+    def execute(
+        self,
+        fg: Graph,
+        final_vars: list[str],
+        overrides: dict[str, Any],
+        inputs: dict[str, Any],
+        run_id: str,
+    ) -> dict[str, Any]:
+        """Return ``{final_var: value}`` for every requested output."""
+
+    @abc.abstractmethod
+    def validate(self, nodes_to_execute: list[Node]) -> None:
+        """Raise :class:`InvalidExecutorException` if this executor cannot run these nodes."""
+
+
+class DefaultGraphExecutor(GraphExecutor):
+    """The in-process, synchronous executor (no Parallelizable/Collect)."""
+
+    DEFAULT_TASK_NAME = "root"
+
+    def __init__(self, adapter: LifecycleAdapterSet | None = None):
+        self.adapter = adapter
+
+    def validate(self, nodes_to_execute: Iterable[Node]) -> None:
+        parallel = [n.name for n in nodes_to_execute if n.node_role in (NodeType.EXPAND, NodeType.COLLECT)]
+        if parallel:
+            raise InvalidExecutorException(
+                "Default graph executor cannot handle parallelizable[]/collect[] nodes. "
+                f"Nodes {parallel} are Parallelizable/Collect: build the driver with "
+                "Builder().enable_dynamic_execution(allow_experimental_mode=True)."
+            )
+
+    def execute(
+        self,
+        fg: Graph,
+        final_vars: list[str],
+        overrides: dict[str, Any],
+        inputs: dict[str, Any],
+        run_id: str,
+    ) -> dict[str, Any]:
+        given = {**fg.config, **inputs}
+        plan = fg.plan(final_vars, given, overrides)
+        values = run_plan(plan, {**given, **overrides}, self.adapter, run_id=run_id)
+        return {name: values[name] for name in final_vars}
+
+
+def _new_run_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _pandas_plugin_installed() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("hamilton.plugins.h_pandas") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_warned_legacy_default = False
+
+
+def _legacy_default_result_builder() -> object:
+    """1.x's ``Driver(...)`` returned a pandas DataFrame; keep that when pandas support exists."""
+    global _warned_legacy_default
+    from hamilton import base
+
+    if not _pandas_plugin_installed():
+        return base.DictResult()
+    if not _warned_legacy_default:
+        _warned_legacy_default = True
+        warn_deprecated(
+            "Driver(...) returning a pandas DataFrame by default",
+            instead="Pass adapter=base.PandasDataFrameResult() to keep a DataFrame, or use "
+            "driver.Builder() to get a dict.",
+            stacklevel=4,
+        )
+    return base.PandasDataFrameResult()
+
+
+class Driver:
+    """Runs a dataflow: builds (or takes) the graph, validates requests, executes them."""
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        *modules: types.ModuleType,
+        adapter: Any = None,
+        allow_module_overrides: bool = False,
+        _graph_executor: GraphExecutor | None = None,
+        _use_legacy_adapter: bool = True,
+        _graph: Graph | None = None,
+        _functions: Sequence[Callable] = (),
+    ):
+        """Build the graph of ``modules`` under ``config``.
+
+        :param config: configuration; its values are also inputs to the graph.
+        :param modules: modules whose public functions become nodes.
+        :param adapter: one lifecycle adapter, a list of them, or a LifecycleAdapterSet.
+        :param allow_module_overrides: let later modules redefine earlier modules' nodes.
+        """
+        self.adapter = self.normalize_adapter_input(adapter, use_legacy_adapter=_use_legacy_adapter)
+        self._call_hooks("pre_do_anything")
+        if _graph is not None:
+            self.graph = _graph
+        else:
+            self.graph = Graph.build(
+                modules=modules,
+                functions=_functions,
+                config=config,
+                adapter=self.adapter,
+                allow_module_overrides=allow_module_overrides,
+            )
+        self.config = dict(self.graph.config) if _graph is not None else config
+        self.graph_modules = tuple(modules) if modules else self.graph.modules
+        self.graph_executor = _graph_executor if _graph_executor is not None else DefaultGraphExecutor(self.adapter)
+        self._run_id: uuid.UUID | None = None
+        self._modules_of_functions: set[str] | None = None
+        self._validate_graph()
+        self._call_hooks("post_graph_construct", graph=self.graph, modules=list(self.graph_modules), config=self.config)
+
+    # -- construction helpers ----------------------------------------------------------------
+    @staticmethod
+    def normalize_adapter_input(adapter: Any, use_legacy_adapter: bool = True) -> LifecycleAdapterSet:
+        """Turn ``None``, one adapter, a list or a set into a :class:`LifecycleAdapterSet`."""
+        if isinstance(adapter, LifecycleAdapterSet):
+            return adapter
+        if adapter is None:
+            adapters: list = []
+        elif isinstance(adapter, (list, tuple)):
+            adapters = list(adapter)
+        else:
+            adapters = [adapter]
+        adapter_set = LifecycleAdapterSet(*adapters)
+        if use_legacy_adapter and not adapter_set.does_method("do_build_result", is_async=False):
+            adapter_set = LifecycleAdapterSet(*adapters, _legacy_default_result_builder())
+        return adapter_set
+
+    def _call_hooks(self, name: str, **kwargs: Any) -> None:
+        for hook in self.adapter.hooks_for(name):
+            hook(**kwargs)
+
+    def _validate_graph(self) -> None:
+        adapter = self.adapter
+        if adapter.does_validation("validate_node"):
+            failures = [
+                (n.name, result.error)
+                for n in self.graph.get_nodes()
+                for result in adapter.call_all_validators_sync("validate_node", created_node=n)
+            ]
+            if failures:
+                details = "\n  ".join(f"{name}: {error}" for name, error in failures)
+                raise ValidationException(f"Node validation failed! {len(failures)} errors encountered:\n  {details}")
+        if adapter.does_validation("validate_graph"):
+            results = adapter.call_all_validators_sync(
+                "validate_graph", graph=self.graph, modules=list(self.graph_modules), config=self.config
+            )
+            if results:
+                details = "\n\t".join(str(result.error) for result in results)
+                raise ValidationException(f"Graph validation failed! {len(results)} errors encountered:\t{details}")
+
+    @property
+    def driver_run_id(self) -> uuid.UUID:
+        """A random id for this driver (1.x attribute)."""
+        if self._run_id is None:
+            import uuid
+
+            self._run_id = uuid.uuid4()
+        return self._run_id
+
+    # -- requests ------------------------------------------------------------------------------
+    def _final_var_names(self, final_vars: Iterable[Any]) -> list[str]:
+        """Names for outputs given as names, nodes (``.name``) or functions; duplicates collapse."""
+        if isinstance(final_vars, str):
+            raise TypeError(f"final_vars must be a list of names, got the string {final_vars!r}: use [{final_vars!r}].")
+        return list(dict.fromkeys(convert_output_values(final_vars, self._function_modules())))
+
+    def _function_modules(self) -> set[str]:
+        """Modules whose functions may name outputs: the driver's, and those defining nodes."""
+        if self._modules_of_functions is None:
+            names = {m.__name__ for m in self.graph_modules}
+            for n in self.graph.get_nodes():
+                names.update(fn.__module__ for fn in n.originating_functions or ())
+            self._modules_of_functions = names
+        return self._modules_of_functions
+
+    def _input_validator(self) -> Callable[[Any, Any], bool]:
+        method = self.adapter.method_for("do_validate_input")
+        if method is None:
+            return htypes.check_input_type
+        return lambda node_type, value: method(node_type=node_type, input_value=value)
+
+    def _plan(
+        self, final_vars: list[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any]
+    ) -> tuple[ExecutionPlan, dict[str, Any]]:
+        """The plan of a request and its given values (config + inputs), validated for overlap."""
+        config = self.graph.config
+        if inputs and config:
+            shared = sorted(set(config) & set(inputs))
+            if shared:
+                raise ValueError(
+                    "The following inputs are present in both config and inputs. They must be "
+                    f"mutually disjoint. {shared} "
+                )
+        given = {**config, **inputs} if config else dict(inputs)
+        return self.graph.plan(final_vars, given, overrides), given
+
+    def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
+        plan.check_inputs(given, self._input_validator())
+        # The default executor only objects to Parallelizable/Collect, which the plan flags.
+        if plan.has_parallel_nodes or type(self.graph_executor) is not DefaultGraphExecutor:
+            self.graph_executor.validate([step.node for step in plan.steps])
+
+    # -- execution -------------------------------------------------------------------------------
+    def execute(
+        self,
+        final_vars: list[str | Callable | Any],
+        overrides: dict[str, Any] | None = None,
+        display_graph: bool = False,
+        inputs: dict[str, Any] | None = None,
+    ) -> Any:
+        """Compute ``final_vars`` and return them shaped by the result builder (a dict by default).
+
+        :param final_vars: outputs to compute, as names, nodes or functions.
+        :param overrides: values that replace computed nodes (their upstream is skipped).
+        :param display_graph: deprecated; use the visualization methods instead.
+        :param inputs: values for the graph's inputs.
+        """
+        if display_graph:
+            self._display_graph_unsupported()
+        names = self._final_var_names(final_vars)
+        return self._run(names, inputs or {}, overrides or {}, inputs, overrides, build_result=True)
+
+    def _run(
+        self,
+        names: list[str],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+        raw_inputs: dict[str, Any] | None,
+        raw_overrides: dict[str, Any] | None,
+        build_result: bool,
+    ) -> Any:
+        plan, given = self._plan(names, inputs, overrides)
+        pre_hooks = self.adapter.hooks_for("pre_graph_execute")
+        post_hooks = self.adapter.hooks_for("post_graph_execute")
+        run_id = _new_run_id() if self.adapter else ""
+        for hook in pre_hooks:
+            hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=raw_inputs, overrides=raw_overrides)
+        result = None
+        error = None
+        try:
+            self._check_request(plan, given)
+            outputs = self.graph_executor.execute(self.graph, names, overrides, inputs, run_id)
+            build = self.adapter.method_for("do_build_result") if build_result else None
+            result = build(outputs=outputs) if build is not None else outputs
+            return result
+        except Exception as exception:
+            error = exception
+            raise
+        finally:
+            for hook in post_hooks:
+                hook(run_id=run_id, graph=self.graph, success=error is None, error=error, results=result)
+
+    def raw_execute(
+        self,
+        final_vars: list[str],
+        overrides: dict[str, Any] | None = None,
+        display_graph: bool = False,
+        inputs: dict[str, Any] | None = None,
+        _fn_graph: Graph | None = None,
+    ) -> dict[str, Any]:
+        """Deprecated: like :meth:`execute` but always returns a dict, without result building."""
+        warn_deprecated("Driver.raw_execute()", instead="Use Driver.execute() (a Builder-built driver returns a dict).")
+        if display_graph:
+            self._display_graph_unsupported()
+        names = self._final_var_names(final_vars)
+        return self._run(names, inputs or {}, overrides or {}, inputs, overrides, build_result=False)
+
+    @staticmethod
+    def _display_graph_unsupported() -> None:
+        warn_deprecated(
+            "execute(display_graph=True)", instead="Call Driver.visualize_execution() instead.", stacklevel=3
+        )
+        raise NotImplementedError(
+            "display_graph=True needs a graph renderer, which Hamilton 2 ships in the "
+            "hamilton-viz-graphviz distribution (not available yet). Drop display_graph=True."
+        )
+
+    def validate_execution(
+        self,
+        final_vars: list[str | Callable | Any],
+        overrides: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> None:
+        """Raise if ``execute`` with these arguments would fail before running any node."""
+        names = self._final_var_names(final_vars)
+        plan, given = self._plan(names, inputs or {}, overrides or {})
+        self._check_request(plan, given)
+
+    @staticmethod
+    def validate_inputs(
+        fn_graph: Graph,
+        adapter: LifecycleAdapterSet | None,
+        user_nodes: Collection[Node],
+        inputs: dict[str, Any] | None = None,
+        nodes_set: Collection[Node] | None = None,
+    ) -> None:
+        """Raise ``ValueError`` when a required ``user_nodes`` input is missing or mistyped."""
+        given = {**fn_graph.config, **(inputs or {})}
+        final_vars = [n.name for n in (nodes_set or fn_graph.get_nodes()) if not n.user_defined]
+        plan = fn_graph.plan(final_vars, given, ())
+        method = adapter.method_for("do_validate_input") if adapter else None
+        validate = (
+            (lambda node_type, value: method(node_type=node_type, input_value=value))
+            if method is not None
+            else htypes.check_input_type
+        )
+        plan.check_inputs(given, validate)
+
+    def has_cycles(self, final_vars: list[str | Callable | Any], _fn_graph: Graph | None = None) -> bool:
+        """Whether the nodes needed for ``final_vars`` contain a dependency cycle."""
+        graph = _fn_graph or self.graph
+        names = [name for name in self._final_var_names(final_vars) if name in graph]
+        return graph.find_cycle(names) is not None
+
+    # -- inspection ------------------------------------------------------------------------------
+    def list_available_variables(
+        self, *, tag_filter: dict[str, str | list[str] | None] | None = None
+    ) -> list[HamiltonNode]:
+        """Every node (inputs and config included), optionally filtered by tags."""
+        from hamilton.graph_types import HamiltonNode
+
+        nodes = self.graph.get_nodes()
+        if tag_filter:
+            validate_tag_query(tag_filter)
+            nodes = [n for n in nodes if matches_query(n.tags, tag_filter)]
+        return [HamiltonNode.from_node(n) for n in nodes]
+
+    def what_is_upstream_of(self, *node_names: str) -> list[HamiltonNode]:
+        """The named nodes and everything they depend on, inputs included."""
+        from hamilton.graph_types import HamiltonNode
+
+        return [HamiltonNode.from_node(n) for n in self.graph.upstream_of(*node_names)]
+
+    def what_is_downstream_of(self, *node_names: str) -> list[HamiltonNode]:
+        """The named nodes and everything that depends on them."""
+        from hamilton.graph_types import HamiltonNode
+
+        return [HamiltonNode.from_node(n) for n in self.graph.downstream_of(*node_names)]
+
+    def what_is_the_path_between(self, upstream_node_name: str, downstream_node_name: str) -> list[HamiltonNode]:
+        """Nodes on a path from one node to another (inclusive); ``[]`` when there is none."""
+        from hamilton.graph_types import HamiltonNode
+
+        return [HamiltonNode.from_node(n) for n in self.graph.path_between(upstream_node_name, downstream_node_name)]
+
+    # -- pickling ---------------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["graph_modules"] = [m.__name__ for m in self.graph_modules]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import importlib
+
+        state["graph_modules"] = tuple(importlib.import_module(name) for name in state["graph_modules"])
+        self.__dict__.update(state)
+
+
+class Builder:
+    """Assembles a :class:`Driver` step by step; every ``with_*`` returns the builder."""
+
+    def __init__(self) -> None:
+        self.config: dict[str, Any] = {}
+        self.modules: list[types.ModuleType] = []
+        self.functions: list[Callable] = []
+        self.graph: Graph | None = None
+        self.adapters: list[Any] = []
+        self.legacy_graph_adapter: Any = None
+        self._allow_module_overrides = False
+
+    def with_config(self, config: dict[str, Any]) -> Builder:
+        """Add configuration (later calls win on shared keys)."""
+        self.config.update(config)
+        return self
+
+    def with_modules(self, *modules: types.ModuleType) -> Builder:
+        """Add modules whose public functions become nodes."""
+        for module in modules:
+            if not isinstance(module, types.ModuleType):
+                raise TypeError(f"with_modules() takes modules; got {module!r}. Use with_functions() for functions.")
+        self.modules.extend(modules)
+        return self
+
+    def with_functions(self, *functions: Callable) -> Builder:
+        """Add plain functions as nodes — no module needed."""
+        self.functions.extend(functions)
+        return self
+
+    def with_graph(self, graph: Graph) -> Builder:
+        """Use a prebuilt :class:`~hamilton.graph.Graph` (its config comes with it)."""
+        if not isinstance(graph, Graph):
+            raise TypeError(f"with_graph() takes a hamilton.graph.Graph; got {type(graph).__name__}.")
+        self.graph = graph
+        return self
+
+    def with_adapter(self, adapter: Any) -> Builder:
+        """Set the one legacy (1.x ``HamiltonGraphAdapter``) adapter."""
+        if self.legacy_graph_adapter is not None:
+            raise ValueError("Cannot set adapter twice.")
+        self.legacy_graph_adapter = adapter
+        return self
+
+    def with_adapters(self, *adapters: Any) -> Builder:
+        """Add lifecycle adapters (hooks, result builders, validators...)."""
+        self.adapters.extend(adapters)
+        return self
+
+    def allow_module_overrides(self) -> Builder:
+        """Let later modules redefine nodes of earlier ones instead of raising."""
+        self._allow_module_overrides = True
+        return self
+
+    def copy(self) -> Builder:
+        """An independent builder with the same settings."""
+        other = Builder()
+        other.config = dict(self.config)
+        other.modules = list(self.modules)
+        other.functions = list(self.functions)
+        other.graph = self.graph
+        other.adapters = list(self.adapters)
+        other.legacy_graph_adapter = self.legacy_graph_adapter
+        other._allow_module_overrides = self._allow_module_overrides
+        return other
+
+    def build(self) -> Driver:
+        """The driver. Its ``execute`` returns a dict unless a result builder is added."""
+        adapters = list(self.adapters)
+        if self.legacy_graph_adapter is not None:
+            adapters.append(self.legacy_graph_adapter)
+        if self.graph is not None:
+            if self.modules or self.functions or self.config:
+                raise ValueError(
+                    "with_graph() cannot be combined with with_modules(), with_functions() or "
+                    "with_config(): a Graph is built with its functions and config. Build the "
+                    "Graph from everything instead, e.g. Graph.build(modules=..., functions=..., config=...)."
+                )
+            return Driver(dict(self.graph.config), adapter=adapters, _use_legacy_adapter=False, _graph=self.graph)
+        return Driver(
+            self.config,
+            *self.modules,
+            adapter=adapters,
+            allow_module_overrides=self._allow_module_overrides,
+            _use_legacy_adapter=False,
+            _functions=self.functions,
+        )

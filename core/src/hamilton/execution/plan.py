@@ -1,0 +1,252 @@
+"""Planning: which nodes a run computes, in which order, with which arguments.
+
+A plan is derived from the graph and the *names* of the requested outputs, the given inputs and
+the overrides — never from values — so a graph memoizes its plans (see ``Graph.plan``) and
+repeated runs go straight to execution. Every runner (synchronous today; async and task-based
+ones build on the same plan) consumes :class:`ExecutionPlan`.
+
+Order is 1.x's: a depth-first walk from each requested output in turn, dependencies in
+parameter order, each node after its dependencies. The walk is iterative, so graph depth is
+bounded by memory, not by the interpreter's recursion limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
+from types import FunctionType
+from typing import Any, NamedTuple
+
+from hamilton.errors import GraphCycleError, InvalidInputsError, UnknownNodesError
+from hamilton.node import DependencyType, Node, NodeType
+
+_REQUIRED = DependencyType.REQUIRED
+_EXTERNAL = NodeType.EXTERNAL
+_VISITING, _DONE = 1, 2
+
+
+# How a step calls its function (decided once, at planning time):
+CALL_NO_ARGS = 0  # function()
+CALL_ONE_ARG = 1  # function(values[getter])
+CALL_POSITIONAL = 2  # function(*getter(values)), getter an operator.itemgetter
+CALL_KEYWORDS = 3  # function(**{a: values[a] for a in args})
+
+
+class Step(NamedTuple):
+    """One node to compute into ``values[name]`` from the values named by ``args``.
+
+    Plain functions whose parameters are exactly ``args`` (in order) are called positionally
+    through an ``itemgetter`` — several times cheaper than building a kwargs dict per call.
+    """
+
+    name: str
+    function: Callable
+    mode: int
+    getter: Any
+    drops: tuple[str, ...]  # intermediate values no later step needs: freed after this step
+    args: tuple[str, ...]
+    node: Node
+
+
+def _call_mode(function: Callable, args: tuple[str, ...]) -> tuple[int, Any]:
+    code = getattr(function, "__code__", None) if type(function) is FunctionType else None
+    if code is None or code.co_varnames[: len(args)] != args or len(args) > code.co_argcount:
+        return CALL_KEYWORDS, args
+    if not args:
+        return CALL_NO_ARGS, None
+    if len(args) == 1:
+        return CALL_ONE_ARG, args[0]
+    return CALL_POSITIONAL, itemgetter(*args)
+
+
+class ExecutionPlan:
+    """What one run does. Built by :func:`make_plan`; immutable once built."""
+
+    __slots__ = ("final_vars", "has_parallel_nodes", "missing", "nodes", "overridden", "steps", "used_inputs")
+
+    def __init__(
+        self,
+        final_vars: tuple[str, ...],
+        steps: tuple[Step, ...],
+        used_inputs: tuple[str, ...],
+        missing: dict[str, list[str]],
+        overridden: tuple[str, ...],
+        nodes: Mapping[str, Node],
+    ):
+        self.final_vars = final_vars
+        self.steps = steps
+        self.used_inputs = used_inputs
+        self.missing = missing
+        self.overridden = overridden
+        self.nodes = nodes
+        self.has_parallel_nodes = any(step.node.node_role in (NodeType.EXPAND, NodeType.COLLECT) for step in steps)
+
+    def mistyped_inputs(self, values: Mapping[str, Any], validate: Callable[[Any, Any], bool]) -> dict[str, str]:
+        """Given inputs whose value ``validate(type, value)`` rejects: name -> 1.x message."""
+        mistyped = {}
+        for name in self.used_inputs:
+            value = values[name]
+            node_type = self.nodes[name].type
+            if value is not None and not validate(node_type, value):
+                shown = str(value)
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                mistyped[name] = (
+                    f"Error: Type requirement mismatch. Expected {name}:{node_type!r} "
+                    f"got {shown}:{type(value)} instead."
+                )
+        return mistyped
+
+    def check_inputs(self, values: Mapping[str, Any], validate: Callable[[Any, Any], bool] | None) -> None:
+        """Raise :class:`InvalidInputsError` listing every missing (and, given ``validate``,
+        mistyped) input, in 1.x's format."""
+        mistyped = self.mistyped_inputs(values, validate) if validate is not None else {}
+        if not self.missing and not mistyped:
+            return
+        errors = sorted(
+            [
+                f"Error: Required input {name} not provided for nodes: {sorted(consumers)}."
+                for name, consumers in self.missing.items()
+            ]
+            + list(mistyped.values())
+        )
+        message = f"{len(errors)} errors encountered: \n  " + "\n  ".join(errors)
+        raise InvalidInputsError(message, dict(self.missing), mistyped)
+
+    def raise_for_missing_inputs(self) -> None:
+        self.check_inputs({}, None)
+
+    def __repr__(self) -> str:
+        return f"ExecutionPlan(final_vars={list(self.final_vars)}, steps={[s.name for s in self.steps]})"
+
+
+def make_plan(
+    nodes: Mapping[str, Node],
+    final_vars: Sequence[str],
+    input_names: frozenset[str],
+    override_names: frozenset[str],
+) -> ExecutionPlan:
+    """Plan the computation of ``final_vars`` given which inputs and overrides exist."""
+    unknown = [name for name in final_vars if name not in nodes and name not in input_names]
+    if unknown:
+        raise UnknownNodesError.for_names(unknown, nodes)
+
+    order: list[Node] = []
+    state: dict[str, int] = {}
+    overridden: list[str] = []
+    used_inputs: dict[str, None] = {}
+    missing: dict[str, list[str]] = {}
+
+    def external(name: str, consumer: str | None, dependency_type: DependencyType) -> None:
+        if name in input_names:
+            used_inputs[name] = None
+        elif dependency_type is _REQUIRED:
+            missing.setdefault(name, [])
+            if consumer is not None:
+                missing[name].append(consumer)
+
+    for root_name in final_vars:
+        root = nodes.get(root_name)
+        if root is None or root_name in state:
+            continue  # echoed input, or already planned
+        if root._node_source is _EXTERNAL:
+            external(root_name, None, _REQUIRED)
+            continue
+        if root_name in override_names:
+            state[root_name] = _DONE
+            overridden.append(root_name)
+            continue
+        state[root_name] = _VISITING
+        stack = [(root, iter(root._input_types.items()))]
+        while stack:
+            current, pending = stack[-1]
+            for dependency_name, (_, dependency_type) in pending:
+                dependency = nodes[dependency_name]
+                if dependency._node_source is _EXTERNAL:
+                    external(dependency_name, current.name, dependency_type)
+                    continue
+                status = state.get(dependency_name)
+                if status == _DONE:
+                    continue
+                if status == _VISITING:
+                    path = [n.name for n, _ in stack]
+                    cycle = path[path.index(dependency_name) :] + [dependency_name]
+                    raise _cycle_error(cycle, nodes)
+                if dependency_name in override_names:
+                    state[dependency_name] = _DONE
+                    overridden.append(dependency_name)
+                    continue
+                state[dependency_name] = _VISITING
+                stack.append((dependency, iter(dependency._input_types.items())))
+                break
+            else:
+                stack.pop()
+                state[current.name] = _DONE
+                order.append(current)
+
+    steps = _steps(order, nodes, input_names, override_names, set(final_vars))
+    return ExecutionPlan(tuple(final_vars), steps, tuple(used_inputs), missing, tuple(overridden), nodes)
+
+
+def _steps(
+    order: list[Node],
+    nodes: Mapping[str, Node],
+    input_names: frozenset[str],
+    override_names: frozenset[str],
+    keep: set[str],
+) -> tuple[Step, ...]:
+    computed = {n.name for n in order}
+    arguments = []
+    last_use: dict[str, int] = {}
+    for index, node_ in enumerate(order):
+        args = []
+        for name in node_._input_types:
+            if nodes[name]._node_source is _EXTERNAL and name not in input_names:
+                continue  # an optional input nobody gave: the function's default applies
+            args.append(name)
+            if name in computed:
+                last_use[name] = index
+        arguments.append(tuple(args))
+    drops: list[list[str]] = [[] for _ in order]
+    for name, index in last_use.items():
+        if name not in keep and name not in override_names:
+            drops[index].append(name)
+    return tuple(
+        Step(node_.name, node_._callable, *_call_mode(node_._callable, args), tuple(dropped), args, node_)
+        for node_, args, dropped in zip(order, arguments, drops)
+    )
+
+
+def _cycle_error(cycle: list[str], nodes: Mapping[str, Node]) -> GraphCycleError:
+    locations = "\n".join(f"  {name}: {nodes[name].location()}" for name in dict.fromkeys(cycle))
+    return GraphCycleError(
+        f"The graph has a cycle: {' -> '.join(cycle)} (each depends on the next). Nodes on it:\n"
+        f"{locations}\nBreak the cycle by renaming a parameter or a function, or supply one of "
+        "these nodes through overrides.",
+        cycle,
+    )
+
+
+def find_cycle(roots: Iterable[Node]) -> list[str] | None:
+    """A dependency cycle reachable from ``roots`` as ``[a, b, ..., a]``, or ``None``."""
+    state: dict[str, int] = {}
+    for root in roots:
+        if root.name in state:
+            continue
+        state[root.name] = _VISITING
+        stack = [(root, iter(root.dependencies))]
+        while stack:
+            current, pending = stack[-1]
+            for dependency in pending:
+                status = state.get(dependency.name)
+                if status == _DONE:
+                    continue
+                if status == _VISITING:
+                    path = [n.name for n, _ in stack]
+                    return path[path.index(dependency.name) :] + [dependency.name]
+                state[dependency.name] = _VISITING
+                stack.append((dependency, iter(dependency.dependencies)))
+                break
+            else:
+                stack.pop()
+                state[current.name] = _DONE
+    return None

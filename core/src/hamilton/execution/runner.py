@@ -1,0 +1,178 @@
+"""Running a plan synchronously: the hot loop, and the same loop with lifecycle hooks.
+
+A run without node-level hooks is a dict lookup per argument and a call per node. Hooks
+(``pre_node_execute``, ``do_node_execute``, ``post_node_execute``, ``do_remote_execute``) switch
+to the instrumented loop; nothing is paid for hooks nobody registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hamilton.execution.plan import CALL_NO_ARGS, CALL_ONE_ARG, CALL_POSITIONAL, ExecutionPlan, Step
+
+if TYPE_CHECKING:
+    from hamilton.lifecycle.base import LifecycleAdapterSet
+    from hamilton.node import Node
+
+_NODE_POINTS = ("pre_node_execute", "post_node_execute")
+_NODE_METHODS = ("do_node_execute", "do_remote_execute")
+_NOTED = "__hamilton_noted__"
+
+
+def has_node_hooks(adapter: LifecycleAdapterSet | None) -> bool:
+    """Whether ``adapter`` wants to see individual nodes (which rules out the fast loop)."""
+    if not adapter:
+        return False
+    return any(adapter.does_hook(name, is_async=False) for name in _NODE_POINTS) or any(
+        adapter.does_method(name, is_async=False) for name in _NODE_METHODS
+    )
+
+
+def run_plan(
+    plan: ExecutionPlan,
+    values: dict[str, Any],
+    adapter: LifecycleAdapterSet | None = None,
+    *,
+    run_id: str = "",
+    task_id: str | None = None,
+    keep_all: bool = False,
+) -> dict[str, Any]:
+    """Compute every step of ``plan`` into ``values`` (seeded with inputs and overrides).
+
+    Intermediate values no later step needs are freed as the run goes, unless ``keep_all``.
+    Returns ``values``.
+    """
+    if has_node_hooks(adapter):
+        _run_with_hooks(plan.steps, values, adapter, run_id, task_id, not keep_all)
+    else:
+        _run_fast(plan.steps, values, not keep_all)
+    return values
+
+
+def _run_fast(steps: tuple[Step, ...], values: dict[str, Any], free: bool) -> None:
+    step = None
+    try:
+        for step in steps:
+            name, function, mode, getter, drops, args, _ = step
+            if mode == CALL_POSITIONAL:
+                values[name] = function(*getter(values))
+            elif mode == CALL_ONE_ARG:
+                values[name] = function(values[getter])
+            elif mode == CALL_NO_ARGS:
+                values[name] = function()
+            else:
+                values[name] = function(**{arg: values[arg] for arg in args})
+            if drops and free:
+                for dropped in drops:
+                    del values[dropped]
+    except Exception as error:
+        if step is not None:
+            report_node_failure(error, step.node, {arg: values.get(arg) for arg in step.args})
+        raise
+
+
+def _run_with_hooks(
+    steps: tuple[Step, ...],
+    values: dict[str, Any],
+    adapter: LifecycleAdapterSet,
+    run_id: str,
+    task_id: str | None,
+    free: bool,
+) -> None:
+    lifecycle = NodeLifecycle(adapter, run_id, task_id)
+    remote = adapter.method_for("do_remote_execute")
+    for step in steps:
+        kwargs = {arg: values[arg] for arg in step.args}
+        try:
+            if remote is not None:
+                values[step.name] = remote(
+                    node=step.node,
+                    kwargs=kwargs,
+                    execute_lifecycle_for_node=lifecycle.bind(step.node),
+                )
+            else:
+                values[step.name] = lifecycle.run(step.node, kwargs)
+        except Exception as error:
+            report_node_failure(error, step.node, kwargs)
+            raise
+        if step.drops and free:
+            for dropped in step.drops:
+                del values[dropped]
+
+
+class NodeLifecycle:
+    """One node's lifecycle: ``pre_node_execute`` hooks, execution, ``post_node_execute`` hooks.
+
+    A failing ``pre`` hook aborts the node without ``post`` hooks; a failing node still
+    reports to the ``post`` hooks (``success=False``) before the error propagates.
+    """
+
+    def __init__(self, adapter: LifecycleAdapterSet, run_id: str, task_id: str | None):
+        self.run_id = run_id
+        self.task_id = task_id
+        self.pre_hooks = adapter.hooks_for("pre_node_execute")
+        self.post_hooks = adapter.hooks_for("post_node_execute")
+        self.execute_method = adapter.method_for("do_node_execute")
+
+    def run(self, node_: Node, kwargs: dict[str, Any]) -> Any:
+        run_id, task_id = self.run_id, self.task_id
+        for hook in self.pre_hooks:
+            hook(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
+        try:
+            if self.execute_method is not None:
+                result = self.execute_method(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
+            else:
+                result = node_.callable(**kwargs)
+        except Exception as error:
+            for hook in self.post_hooks:
+                hook(
+                    run_id=run_id,
+                    node_=node_,
+                    kwargs=kwargs,
+                    success=False,
+                    error=error,
+                    result=None,
+                    task_id=task_id,
+                )
+            raise
+        for hook in self.post_hooks:
+            hook(run_id=run_id, node_=node_, kwargs=kwargs, success=True, error=None, result=result, task_id=task_id)
+        return result
+
+    def bind(self, node_: Node) -> Callable[..., Any]:
+        """``execute_lifecycle_for_node(**kwargs)`` for ``do_remote_execute`` adapters."""
+
+        def execute_lifecycle_for_node(**kwargs: Any) -> Any:
+            return self.run(node_, kwargs)
+
+        return execute_lifecycle_for_node
+
+
+def report_node_failure(error: BaseException, node_: Node, kwargs: dict[str, Any]) -> None:
+    """Say which node failed: a note on the exception (shown in its traceback) and a log line.
+
+    The exception itself propagates unchanged, so user code catching it keeps working.
+    """
+    if getattr(error, _NOTED, False):
+        return
+    try:
+        setattr(error, _NOTED, True)
+    except AttributeError:  # exceptions with __slots__
+        return
+    message = f"Hamilton: node '{node_.name}' failed; it is computed by {node_.location()}."
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(message)
+    import logging
+
+    shown = {key: _short_repr(value) for key, value in kwargs.items()}
+    logging.getLogger("hamilton.execution").error("%s Its inputs were: %s", message, shown)
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,159 @@
+"""Read-only, stable views of a graph and its nodes for users, hooks and tools.
+
+``HamiltonNode``/``HamiltonGraph`` carry exactly 1.x's fields; they are what
+``Driver.list_available_variables`` returns and what lifecycle hooks receive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hamilton import htypes
+from hamilton.node import DependencyType
+
+if TYPE_CHECKING:
+    from hamilton.graph import Graph
+    from hamilton.node import Node
+
+logger = logging.getLogger(__name__)
+
+
+def _strip_docstrings(source: str) -> str:
+    """The code of ``source`` without docstrings and comments, in a canonical layout."""
+    import ast
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(source))
+    for definition in ast.walk(tree):
+        if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            body = definition.body
+            first = body[0] if body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                definition.body = body[1:] or [ast.Pass()]
+    return ast.unparse(tree)
+
+
+def hash_source_code(source: str | Callable, strip: bool = False) -> str:
+    """sha256 of a function's source; with ``strip``, docstrings, comments and layout are ignored."""
+    if not isinstance(source, str):
+        import inspect
+
+        source = inspect.getsource(source)
+    if strip:
+        try:
+            source = _strip_docstrings(source)
+        except SyntaxError:  # e.g. a lambda's source line: hash it as written
+            source = source.strip()
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+@dataclasses.dataclass
+class HamiltonNode:
+    """One node of a graph, as users see it. Also exported as ``hamilton.driver.Variable``."""
+
+    name: str
+    type: type
+    tags: dict[str, str | list[str]] = dataclasses.field(default_factory=dict)
+    is_external_input: bool = dataclasses.field(default=False)
+    originating_functions: tuple[Callable, ...] | None = None
+    documentation: str | None = None
+    required_dependencies: set[str] = dataclasses.field(default_factory=set)
+    optional_dependencies: set[str] = dataclasses.field(default_factory=set)
+    optional_dependencies_default_values: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @staticmethod
+    def from_node(n: Node) -> HamiltonNode:
+        return HamiltonNode(
+            name=n.name,
+            type=n.type,
+            tags=n.tags,
+            is_external_input=n.user_defined,
+            originating_functions=n.originating_functions,
+            documentation=n.documentation,
+            required_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.REQUIRED},
+            optional_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.OPTIONAL},
+            optional_dependencies_default_values=dict(n.default_parameter_values),
+        )
+
+    @functools.cached_property
+    def version(self) -> str | None:
+        """sha256 of the defining function's code (docstrings and comments ignored).
+
+        An input's version is its name; a node without source code has none.
+        """
+        if self.is_external_input:
+            return self.name
+        if not self.originating_functions:
+            return None
+        try:
+            return hash_source_code(self.originating_functions[0], strip=True)
+        except (OSError, TypeError):
+            logger.warning("Cannot read the source of node %s, so it has no version.", self.name)
+            return None
+
+    def _source(self) -> str | None:
+        if self.is_external_input or not self.originating_functions:
+            return None
+        import inspect
+
+        try:
+            return inspect.getsource(self.originating_functions[0])
+        except (OSError, TypeError):
+            return None
+
+    def as_dict(self, include_optional_dependencies_default_values: bool = False) -> dict[str, Any]:
+        """A JSON-friendly description (type as a string, dependencies sorted)."""
+        description = {
+            "name": self.name,
+            "tags": self.tags,
+            "output_type": htypes.get_type_as_string(self.type) if self.type else "",
+            "required_dependencies": sorted(self.required_dependencies),
+            "optional_dependencies": sorted(self.optional_dependencies),
+            "source": self._source(),
+            "documentation": self.documentation,
+            "version": self.version,
+        }
+        if include_optional_dependencies_default_values:
+            description["optional_dependencies_default_values"] = self.optional_dependencies_default_values
+        return description
+
+    def __repr__(self) -> str:
+        return f'Node("{self.name}": {htypes.get_type_as_string(self.type)})'
+
+    def __hash__(self) -> int:  # equal nodes share a name, so this is consistent with ==
+        return hash(self.name)
+
+
+@dataclasses.dataclass
+class HamiltonGraph:
+    """All nodes of a graph, as users see them."""
+
+    nodes: list[HamiltonNode]
+
+    @staticmethod
+    def from_graph(fn_graph: Graph) -> HamiltonGraph:
+        return HamiltonGraph(nodes=[HamiltonNode.from_node(n) for n in fn_graph.get_nodes()])
+
+    @functools.cached_property
+    def version(self) -> str:
+        """sha256 over the sorted versions of every node: changes when any node's code does."""
+        versions = sorted(str(n.version) for n in self.nodes)
+        return hashlib.sha256(str(versions).encode()).hexdigest()
+
+    def __getitem__(self, key: str) -> HamiltonNode:
+        for n in self.nodes:
+            if n.name == key:
+                return n
+        raise KeyError(f"{key!r} is not a node of this graph.")
+
+    def filter_nodes(self, filter: Callable[[HamiltonNode], bool]) -> list[HamiltonNode]:
+        return [n for n in self.nodes if filter(n)]

@@ -1,0 +1,559 @@
+"""The lifecycle spine: the hook, method and validator points a run exposes, and the adapter set.
+
+Every adapter is an object whose classes derive from ``Base*`` classes below. Each base class
+marks one *point* with :func:`base_hook`, :func:`base_method` or :func:`base_validator`:
+
+* a **hook** is called on every adapter that implements it, in adapter order;
+* a **method** replaces a default behaviour, so at most one adapter may implement it;
+* a **validator** is called on every adapter and returns ``(ok, error)``.
+
+:class:`LifecycleAdapterSet` discovers once which adapter implements which point, so the engine
+asks ``does_hook("pre_node_execute")`` in O(1) and a run with no adapters pays nothing.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from hamilton.graph import FunctionGraph
+    from hamilton.node import Node
+
+_MARKER = "_hamilton_lifecycle_point"
+
+REGISTERED_SYNC_HOOKS: set[str] = set()
+REGISTERED_ASYNC_HOOKS: set[str] = set()
+REGISTERED_SYNC_METHODS: set[str] = set()
+REGISTERED_ASYNC_METHODS: set[str] = set()
+REGISTERED_SYNC_VALIDATORS: set[str] = set()
+
+_REGISTRIES = {
+    ("hook", False): REGISTERED_SYNC_HOOKS,
+    ("hook", True): REGISTERED_ASYNC_HOOKS,
+    ("method", False): REGISTERED_SYNC_METHODS,
+    ("method", True): REGISTERED_ASYNC_METHODS,
+    ("validator", False): REGISTERED_SYNC_VALIDATORS,
+}
+
+
+class InvalidLifecycleAdapter(Exception):
+    """A lifecycle base class declares its point incorrectly."""
+
+
+class ValidationException(Exception):
+    """Raised when a static validator rejects a node or the graph."""
+
+
+class ValidationResult(NamedTuple):
+    success: bool
+    error: str | None
+    validator: object
+
+
+class _Point(NamedTuple):
+    kind: str  # "hook" | "method" | "validator"
+    name: str
+    is_async: bool
+
+
+_CO_COROUTINE = 0x80
+
+
+def _mark(kind: str, name: str) -> Callable[[type], type]:
+    def decorate(cls: type) -> type:
+        function = cls.__dict__.get(name)
+        if function is None:
+            raise InvalidLifecycleAdapter(f"{cls.__qualname__} must define the {kind} {name}().")
+        is_async = bool(function.__code__.co_flags & _CO_COROUTINE)
+        if cls.__module__ != __name__:  # core's own points are checked by its tests
+            _validate_point_signature(cls, kind, name, function, is_async)
+        setattr(cls, _MARKER, _Point(kind, name, is_async))
+        _REGISTRIES[(kind, is_async)].add(name)
+        return cls
+
+    return decorate
+
+
+def _validate_point_signature(cls: type, kind: str, name: str, function: Callable, is_async: bool) -> None:
+    """Points take keyword-only arguments; hooks return nothing; validators are synchronous."""
+    import inspect
+
+    if kind == "validator" and is_async:
+        raise InvalidLifecycleAdapter(f"Validator {cls.__qualname__}.{name} must be synchronous.")
+    signature = inspect.signature(function)
+    parameters = list(signature.parameters.values())[1:]
+    positional = [p.name for p in parameters if p.kind not in (p.KEYWORD_ONLY, p.VAR_KEYWORD)]
+    if positional:
+        raise InvalidLifecycleAdapter(
+            f"{cls.__qualname__}.{name} must take keyword-only arguments; found {positional}."
+        )
+    returns = signature.return_annotation
+    if kind == "hook" and returns not in (inspect.Signature.empty, None, "None"):
+        raise InvalidLifecycleAdapter(f"Hook {cls.__qualname__}.{name} must not declare a return value.")
+    if kind != "hook" and returns is inspect.Signature.empty:
+        raise InvalidLifecycleAdapter(f"{kind.capitalize()} {cls.__qualname__}.{name} must declare its return type.")
+
+
+def base_hook(name: str) -> Callable[[type], type]:
+    """Mark a base class as declaring the hook ``name`` (called on every implementing adapter)."""
+    return _mark("hook", name)
+
+
+def base_method(name: str) -> Callable[[type], type]:
+    """Mark a base class as declaring the method ``name`` (at most one adapter implements it)."""
+    return _mark("method", name)
+
+
+def base_validator(name: str) -> Callable[[type], type]:
+    """Mark a base class as declaring the validator ``name``."""
+    return _mark("validator", name)
+
+
+# --- graph construction -----------------------------------------------------------------
+
+
+@base_hook("pre_do_anything")
+class BasePreDoAnythingHook(abc.ABC):
+    @abc.abstractmethod
+    def pre_do_anything(self) -> None:
+        """Called first, before the graph is built."""
+
+
+@base_method("do_check_edge_types_match")
+class BaseDoCheckEdgeTypesMatch(abc.ABC):
+    @abc.abstractmethod
+    def do_check_edge_types_match(self, *, type_from: type, type_to: type) -> bool:
+        """Whether a producer of ``type_to`` may feed a parameter of ``type_from`` (OR-ed with the default)."""
+
+
+@base_method("do_validate_input")
+class BaseDoValidateInput(abc.ABC):
+    @abc.abstractmethod
+    def do_validate_input(self, *, node_type: type, input_value: Any) -> bool:
+        """Whether ``input_value`` is valid for an input of ``node_type`` (replaces the default)."""
+
+
+@base_validator("validate_node")
+class BaseValidateNode(abc.ABC):
+    @abc.abstractmethod
+    def validate_node(self, *, created_node: Node) -> tuple[bool, Exception | None]:
+        """Check one node after the graph is built."""
+
+
+@base_validator("validate_graph")
+class BaseValidateGraph(abc.ABC):
+    @abc.abstractmethod
+    def validate_graph(self, *, graph: FunctionGraph, modules: list, config: dict[str, Any]) -> tuple[bool, str | None]:
+        """Check the whole graph after it is built."""
+
+
+@base_hook("post_graph_construct")
+class BasePostGraphConstruct(abc.ABC):
+    @abc.abstractmethod
+    def post_graph_construct(self, *, graph: FunctionGraph, modules: list, config: dict[str, Any]) -> None:
+        """Called once the graph is built and validated."""
+
+
+@base_hook("post_graph_construct")
+class BasePostGraphConstructAsync(abc.ABC):
+    @abc.abstractmethod
+    async def post_graph_construct(self, *, graph: FunctionGraph, modules: list, config: dict[str, Any]) -> None:
+        """Async variant of :class:`BasePostGraphConstruct`."""
+
+
+# --- graph execution --------------------------------------------------------------------
+
+
+@base_hook("pre_graph_execute")
+class BasePreGraphExecute(abc.ABC):
+    @abc.abstractmethod
+    def pre_graph_execute(
+        self,
+        *,
+        run_id: str,
+        graph: FunctionGraph,
+        final_vars: list[str],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+    ) -> None:
+        """Called before a run starts (before inputs are validated)."""
+
+
+@base_hook("pre_graph_execute")
+class BasePreGraphExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def pre_graph_execute(
+        self,
+        *,
+        run_id: str,
+        graph: FunctionGraph,
+        final_vars: list[str],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+    ) -> None:
+        """Async variant of :class:`BasePreGraphExecute`."""
+
+
+@base_hook("post_graph_execute")
+class BasePostGraphExecute(abc.ABC):
+    @abc.abstractmethod
+    def post_graph_execute(
+        self,
+        *,
+        run_id: str,
+        graph: FunctionGraph,
+        success: bool,
+        error: Exception | None,
+        results: dict[str, Any] | None,
+    ) -> None:
+        """Called after every run, successful or not."""
+
+
+@base_hook("post_graph_execute")
+class BasePostGraphExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def post_graph_execute(
+        self,
+        *,
+        run_id: str,
+        graph: FunctionGraph,
+        success: bool,
+        error: Exception | None,
+        results: dict[str, Any] | None,
+    ) -> None:
+        """Async variant of :class:`BasePostGraphExecute`."""
+
+
+# --- tasks (dynamic execution) ------------------------------------------------------------
+
+
+@base_hook("post_task_group")
+class BasePostTaskGroup(abc.ABC):
+    @abc.abstractmethod
+    def post_task_group(self, *, run_id: str, task_ids: list[str]) -> None:
+        """Called once nodes are grouped into tasks."""
+
+
+@base_hook("post_task_expand")
+class BasePostTaskExpand(abc.ABC):
+    @abc.abstractmethod
+    def post_task_expand(self, *, run_id: str, task_id: str, parameters: dict[str, Any]) -> None:
+        """Called after a Parallelizable task yields its items."""
+
+
+@base_hook("pre_task_submission")
+class BasePreTaskSubmission(abc.ABC):
+    @abc.abstractmethod
+    def pre_task_submission(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Called in the driver's process before a task goes to an executor."""
+
+
+@base_hook("pre_task_execute")
+class BasePreTaskExecute(abc.ABC):
+    @abc.abstractmethod
+    def pre_task_execute(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Called where the task runs, before its nodes."""
+
+
+@base_hook("pre_task_execute")
+class BasePreTaskExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def pre_task_execute(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        inputs: dict[str, Any],
+        overrides: dict[str, Any],
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Async variant of :class:`BasePreTaskExecute`."""
+
+
+@base_hook("post_task_execute")
+class BasePostTaskExecute(abc.ABC):
+    @abc.abstractmethod
+    def post_task_execute(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        results: dict[str, Any] | None,
+        success: bool,
+        error: Exception | None,
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Called where the task ran, after its nodes."""
+
+
+@base_hook("post_task_execute")
+class BasePostTaskExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def post_task_execute(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        results: dict[str, Any] | None,
+        success: bool,
+        error: Exception | None,
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Async variant of :class:`BasePostTaskExecute`."""
+
+
+@base_hook("post_task_return")
+class BasePostTaskReturn(abc.ABC):
+    @abc.abstractmethod
+    def post_task_return(
+        self,
+        *,
+        run_id: str,
+        task_id: str,
+        nodes: list[Node],
+        result: Any,
+        success: bool,
+        error: Exception | None,
+        spawning_task_id: str | None,
+        purpose: Any,
+    ) -> None:
+        """Called in the driver's process when a task's result comes back."""
+
+
+# --- nodes ------------------------------------------------------------------------------
+
+
+@base_hook("pre_node_execute")
+class BasePreNodeExecute(abc.ABC):
+    @abc.abstractmethod
+    def pre_node_execute(self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None) -> None:
+        """Called before a node runs; raising aborts the node."""
+
+
+@base_hook("pre_node_execute")
+class BasePreNodeExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def pre_node_execute(
+        self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None
+    ) -> None:
+        """Async variant of :class:`BasePreNodeExecute`."""
+
+
+@base_method("do_node_execute")
+class BaseDoNodeExecute(abc.ABC):
+    @abc.abstractmethod
+    def do_node_execute(self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None) -> Any:
+        """Compute a node (replaces calling ``node_.callable(**kwargs)``)."""
+
+
+@base_method("do_node_execute")
+class BaseDoNodeExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def do_node_execute(
+        self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None
+    ) -> Any:
+        """Async variant of :class:`BaseDoNodeExecute`."""
+
+
+@base_method("do_remote_execute")
+class BaseDoRemoteExecute(abc.ABC):
+    @abc.abstractmethod
+    def do_remote_execute(self, *, node: Node, kwargs: dict[str, Any], execute_lifecycle_for_node: Callable) -> Any:
+        """Run a node's whole lifecycle (``execute_lifecycle_for_node(**kwargs)``) elsewhere."""
+
+
+@base_hook("post_node_execute")
+class BasePostNodeExecute(abc.ABC):
+    @abc.abstractmethod
+    def post_node_execute(
+        self,
+        *,
+        run_id: str,
+        node_: Node,
+        kwargs: dict[str, Any],
+        success: bool,
+        error: Exception | None,
+        result: Any | None,
+        task_id: str | None = None,
+    ) -> None:
+        """Called after a node ran, successful or not."""
+
+
+@base_hook("post_node_execute")
+class BasePostNodeExecuteAsync(abc.ABC):
+    @abc.abstractmethod
+    async def post_node_execute(
+        self,
+        *,
+        run_id: str,
+        node_: Node,
+        kwargs: dict[str, Any],
+        success: bool,
+        error: Exception | None,
+        result: Any,
+        task_id: str | None = None,
+    ) -> None:
+        """Async variant of :class:`BasePostNodeExecute`."""
+
+
+@base_method("do_build_result")
+class BaseDoBuildResult(abc.ABC):
+    @abc.abstractmethod
+    def do_build_result(self, *, outputs: Any) -> Any:
+        """Shape the requested outputs (a dict) into the run's result."""
+
+
+def _points_of(adapter: object) -> list[_Point]:
+    seen: set[tuple[str, str]] = set()
+    points = []
+    for cls in type(adapter).__mro__:
+        point = cls.__dict__.get(_MARKER)
+        if point is not None and (point.kind, point.name) not in seen:
+            seen.add((point.kind, point.name))
+            points.append(point)
+    return points
+
+
+class LifecycleAdapterSet:
+    """The adapters of one driver, indexed by the lifecycle points they implement."""
+
+    def __init__(self, *adapters: object):
+        unique: list[object] = []
+        for adapter in adapters:
+            if not any(adapter is existing for existing in unique):
+                unique.append(adapter)
+        self._adapters = unique
+        self._hooks: dict[tuple[str, bool], list[object]] = {}
+        self._methods: dict[tuple[str, bool], list[object]] = {}
+        self._validators: dict[str, list[object]] = {}
+        for adapter in unique:
+            for point in _points_of(adapter):
+                if point.kind == "hook":
+                    self._hooks.setdefault((point.name, point.is_async), []).append(adapter)
+                elif point.kind == "method":
+                    self._methods.setdefault((point.name, point.is_async), []).append(adapter)
+                else:
+                    self._validators.setdefault(point.name, []).append(adapter)
+        clashes = sorted({(name, is_async) for (name, is_async), impls in self._methods.items() if len(impls) > 1})
+        if clashes:
+            sync = [name for name, is_async in clashes if not is_async]
+            async_ = [name for name, is_async in clashes if is_async]
+            owners = {
+                name: [type(a).__qualname__ for a in self._methods[(name, is_async)]] for name, is_async in clashes
+            }
+            raise ValueError(
+                "Multiple adapters cannot (currently) implement the same lifecycle method. "
+                f"Sync methods: {sync}. Async methods: {async_}. Implemented by: {owners}. "
+                "Keep one adapter per method (e.g. one result builder)."
+            )
+
+    @property
+    def adapters(self) -> list[object]:
+        return list(self._adapters)
+
+    def __len__(self) -> int:
+        return len(self._adapters)
+
+    def __bool__(self) -> bool:
+        return bool(self._adapters)
+
+    def __repr__(self) -> str:
+        return f"LifecycleAdapterSet({', '.join(type(a).__qualname__ for a in self._adapters)})"
+
+    @staticmethod
+    def _check(name: str, registries: tuple[set[str], ...]) -> None:
+        if not any(name in registry for registry in registries):
+            raise ValueError(f"{name} is not a registered lifecycle point.")
+
+    def does_hook(self, hook_name: str, is_async: bool | None = None) -> bool:
+        self._check(hook_name, (REGISTERED_SYNC_HOOKS, REGISTERED_ASYNC_HOOKS))
+        variants = (False, True) if is_async is None else (is_async,)
+        return any((hook_name, variant) in self._hooks for variant in variants)
+
+    def does_method(self, method_name: str, is_async: bool | None = None) -> bool:
+        self._check(method_name, (REGISTERED_SYNC_METHODS, REGISTERED_ASYNC_METHODS))
+        variants = (False, True) if is_async is None else (is_async,)
+        return any((method_name, variant) in self._methods for variant in variants)
+
+    def does_validation(self, validator_name: str) -> bool:
+        self._check(validator_name, (REGISTERED_SYNC_VALIDATORS,))
+        return validator_name in self._validators
+
+    def hooks_for(self, hook_name: str, is_async: bool = False) -> list[Callable]:
+        """Bound hook callables in adapter order (what the engine iterates on its hot path)."""
+        return [getattr(adapter, hook_name) for adapter in self._hooks.get((hook_name, is_async), ())]
+
+    def method_for(self, method_name: str, is_async: bool = False) -> Callable | None:
+        """The bound method implementing ``method_name``, or ``None``."""
+        impls = self._methods.get((method_name, is_async))
+        return getattr(impls[0], method_name) if impls else None
+
+    def call_all_lifecycle_hooks_sync(self, hook_name: str, **kwargs: Any) -> None:
+        for hook in self.hooks_for(hook_name):
+            hook(**kwargs)
+
+    async def call_all_lifecycle_hooks_async(self, hook_name: str, **kwargs: Any) -> None:
+        import asyncio
+
+        await asyncio.gather(*(hook(**kwargs) for hook in self.hooks_for(hook_name, is_async=True)))
+
+    async def call_all_lifecycle_hooks_sync_and_async(self, hook_name: str, **kwargs: Any) -> None:
+        self.call_all_lifecycle_hooks_sync(hook_name, **kwargs)
+        await self.call_all_lifecycle_hooks_async(hook_name, **kwargs)
+
+    def call_lifecycle_method_sync(self, method_name: str, **kwargs: Any) -> Any:
+        method = self.method_for(method_name)
+        if method is None:
+            raise ValueError(f"No adapter implements the lifecycle method {method_name}.")
+        return method(**kwargs)
+
+    async def call_lifecycle_method_async(self, method_name: str, **kwargs: Any) -> Any:
+        method = self.method_for(method_name, is_async=True)
+        if method is None:
+            raise ValueError(f"No adapter implements the async lifecycle method {method_name}.")
+        return await method(**kwargs)
+
+    def call_all_validators_sync(
+        self, validator_name: str, output_only_failures: bool = True, **kwargs: Any
+    ) -> list[ValidationResult]:
+        results = []
+        for adapter in self._validators.get(validator_name, ()):
+            success, error = getattr(adapter, validator_name)(**kwargs)
+            if not success or not output_only_failures:
+                results.append(ValidationResult(success, error, adapter))
+        return results
+
+    async def ainit(self) -> None:
+        """Run each adapter's optional ``async ainit()`` once (async drivers call this)."""
+        for adapter in self._adapters:
+            initializer = getattr(adapter, "ainit", None)
+            if initializer is not None:
+                await initializer()

@@ -1,0 +1,3 @@
+"""Special configuration keys."""
+
+ENABLE_POWER_USER_MODE = "hamilton.enable_power_user_mode"
