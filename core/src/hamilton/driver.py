@@ -16,7 +16,7 @@ from hamilton import htypes
 from hamilton.common import convert_output_values
 from hamilton.deprecation import warn_deprecated
 from hamilton.execution.plan import ExecutionPlan
-from hamilton.execution.runner import run_plan
+from hamilton.execution.runner import has_node_hooks, run_plan
 from hamilton.graph import Graph
 from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
 from hamilton.node import NodeType, matches_query, validate_tag_query
@@ -293,29 +293,33 @@ class Driver:
         if display_graph:
             self._display_graph_unsupported()
         names = self._final_var_names(final_vars)
-        return self._run(names, inputs or {}, overrides or {}, inputs, overrides, build_result=True)
+        return self._run(names, inputs, overrides, build_result=True)
 
     def _run(
         self,
         names: list[str],
-        inputs: dict[str, Any],
-        overrides: dict[str, Any],
-        raw_inputs: dict[str, Any] | None,
-        raw_overrides: dict[str, Any] | None,
+        inputs: dict[str, Any] | None,
+        overrides: dict[str, Any] | None,
         build_result: bool,
     ) -> Any:
-        plan, given = self._plan(names, inputs, overrides)
-        pre_hooks = self.adapter.hooks_for("pre_graph_execute")
-        post_hooks = self.adapter.hooks_for("post_graph_execute")
-        run_id = _new_run_id() if self.adapter else ""
+        """Plan, fire graph hooks, validate, execute, build the result.
+
+        Hooks receive ``inputs``/``overrides`` as the caller passed them (possibly ``None``).
+        """
+        given_inputs, given_overrides = inputs or {}, overrides or {}
+        plan, given = self._plan(names, given_inputs, given_overrides)
+        adapter = self.adapter
+        pre_hooks = adapter.hooks_for("pre_graph_execute")
+        post_hooks = adapter.hooks_for("post_graph_execute")
+        run_id = _new_run_id() if pre_hooks or post_hooks or has_node_hooks(adapter) else ""
         for hook in pre_hooks:
-            hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=raw_inputs, overrides=raw_overrides)
+            hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=inputs, overrides=overrides)
         result = None
         error = None
         try:
             self._check_request(plan, given)
-            outputs = self.graph_executor.execute(self.graph, names, overrides, inputs, run_id)
-            build = self.adapter.method_for("do_build_result") if build_result else None
+            outputs = self.graph_executor.execute(self.graph, names, given_overrides, given_inputs, run_id)
+            build = adapter.method_for("do_build_result") if build_result else None
             result = build(outputs=outputs) if build is not None else outputs
             return result
         except Exception as exception:
@@ -338,7 +342,7 @@ class Driver:
         if display_graph:
             self._display_graph_unsupported()
         names = self._final_var_names(final_vars)
-        return self._run(names, inputs or {}, overrides or {}, inputs, overrides, build_result=False)
+        return self._run(names, inputs, overrides, build_result=False)
 
     @staticmethod
     def _display_graph_unsupported() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from typing import TYPE_CHECKING, Any
 
 from hamilton import _assembly
+from hamilton._gc import collector_paused
 from hamilton.errors import UnknownNodesError, closest_names
 from hamilton.graph_utils import find_functions
 from hamilton.node import Node
@@ -78,9 +79,10 @@ class Graph(Mapping):
         sources: list[Iterable[Callable]] = [[fn for _, fn in find_functions(module)] for module in modules]
         if functions:
             sources.append(_check_functions(functions))
-        nodes = _assembly.collect_nodes(sources, config, allow_overrides=allow_module_overrides)
         lenient = adapter.method_for("do_check_edge_types_match") if adapter else None
-        _assembly.wire(nodes, config, _assembly.EdgeTypeChecker(lenient))
+        with collector_paused():
+            nodes = _assembly.collect_nodes(sources, config, allow_overrides=allow_module_overrides)
+            _assembly.wire(nodes, config, _assembly.EdgeTypeChecker(lenient))
         return cls(nodes, config, adapter, modules=modules)
 
     @classmethod
@@ -104,9 +106,10 @@ class Graph(Mapping):
         """The graph of these nodes (copied, then wired like nodes built from functions)."""
         config = dict(config or {})
         adapter = _as_adapter_set(adapter)
-        wired = _assembly.copy_unwired(nodes)
         lenient = adapter.method_for("do_check_edge_types_match") if adapter else None
-        _assembly.wire(wired, config, _assembly.EdgeTypeChecker(lenient))
+        with collector_paused():
+            wired = _assembly.copy_unwired(nodes)
+            _assembly.wire(wired, config, _assembly.EdgeTypeChecker(lenient))
         return cls(wired, config, adapter)
 
     def with_nodes(self, nodes: Mapping[str, Node] | Iterable[Node]) -> Graph:
@@ -125,7 +128,7 @@ class Graph(Mapping):
         except KeyError:
             hint = closest_names(name, self._nodes)
             raise KeyError(
-                f"{name!r} is not a node of this graph." + (f" Did you mean {hint}?" if hint else "")
+                f"{name!r} is not a node of this graph." + (f" Did you mean {', '.join(hint)}?" if hint else "")
             ) from None
 
     def __contains__(self, name: object) -> bool:
@@ -143,11 +146,16 @@ class Graph(Mapping):
         return f"Graph({len(self._nodes)} nodes: {shown}{more})"
 
     def __getstate__(self) -> dict:
+        # Modules pickle by name (they are re-imported); plans are rebuilt on demand.
         state = dict(self.__dict__)
         state["_plans"] = {}
+        state["_modules"] = [module.__name__ for module in self._modules]
         return state
 
     def __setstate__(self, state: dict) -> None:
+        import importlib
+
+        state["_modules"] = tuple(importlib.import_module(name) for name in state["_modules"])
         self.__dict__.update(state)
 
     @property
@@ -235,7 +243,8 @@ class Graph(Mapping):
         if plan is None:
             from hamilton.execution.plan import make_plan
 
-            plan = make_plan(self._nodes, key[0], key[1], key[2])
+            with collector_paused():
+                plan = make_plan(self._nodes, key[0], key[1], key[2])
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.pop(next(iter(self._plans)))
             self._plans[key] = plan

@@ -117,24 +117,38 @@ def types_match(param_type: Any, required_node_type: Any) -> bool:
     return custom_subclass_check(required_node_type, param_type)
 
 
-_FIRST_ELEMENT_CHECKED = (
+# Abstract collections: a value that is an instance is judged by its first element.
+_ABSTRACT_COLLECTIONS = (
     collections.abc.Iterable,
     collections.abc.Collection,
     collections.abc.Sequence,
     collections.abc.MutableSequence,
     collections.abc.Set,
     collections.abc.MutableSet,
-    set,
     frozenset,
 )
+# 1.x lets any sequence (a tuple, a list, a str) stand in for a list or a set, judged by its
+# first element; users rely on passing tuples for ``list[...]`` inputs.
+_SEQUENCE_FRIENDLY = (list, set)
+_MISSING = object()
+
+
+def _first_element(value: Any) -> Any:
+    """The first element of a collection (``_MISSING`` when empty or a one-shot iterator)."""
+    if isinstance(value, collections.abc.Sequence):
+        return value[0] if len(value) else _MISSING
+    if iter(value) is value:  # an iterator: peeking would consume the user's data
+        return _MISSING
+    return next(iter(value), _MISSING)
 
 
 def check_input_type(node_type: Any, input_value: Any) -> bool:
     """Whether a user-supplied ``input_value`` is acceptable for an input of ``node_type``.
 
-    Like 1.x this is a shallow check: concrete generics (``list[int]``, ``dict[str, int]``)
-    only check the container, abstract collections (``Sequence[int]``, ``set[int]``) check the
-    first element. ``None`` handling is up to the caller (the driver always accepts it).
+    Like 1.x this is a shallow check: a value whose type is the annotation's origin passes
+    (``list[int]`` accepts any list); other collections are judged by their first element
+    (``Sequence[int]`` rejects ``["a"]``; a tuple may stand in for a ``list[...]``). ``None``
+    handling is up to the caller (the driver always accepts it).
     """
     node_type = _strip_annotated(node_type)
     if node_type is Any or isinstance(node_type, TypeVar):
@@ -156,16 +170,17 @@ def check_input_type(node_type: Any, input_value: Any) -> bool:
         return isinstance(input_value, collections.abc.Iterable)
     if type(input_value) is origin:
         return True
-    if not _safe_isinstance(input_value, origin):
-        return False
+    if origin in _SEQUENCE_FRIENDLY:
+        container_ok = isinstance(input_value, collections.abc.Sequence)
+    elif origin in _ABSTRACT_COLLECTIONS:
+        container_ok = _safe_isinstance(input_value, origin)
+    else:
+        return _safe_isinstance(input_value, origin)
     args = get_args(node_type)
-    if origin in _FIRST_ELEMENT_CHECKED and args and not isinstance(input_value, (str, bytes)):
-        first = next(iter(input_value), _MISSING) if isinstance(input_value, collections.abc.Collection) else _MISSING
-        return first is _MISSING or check_input_type(args[0], first)
-    return True
-
-
-_MISSING = object()
+    if not container_ok or not args:
+        return container_ok
+    first = _first_element(input_value)
+    return first is _MISSING or check_input_type(args[0], first)
 
 
 def _safe_isinstance(value: Any, class_: Any) -> bool:

@@ -360,10 +360,10 @@ def matches_query(tags: dict[str, Any], query: dict[str, Any]) -> bool:
 
 
 def validate_tag_query(query: dict[str, Any]) -> None:
-    """Raise ``ValueError`` unless every query value is ``None``, a str or a non-empty str list."""
+    """Raise ``ValueError`` unless every query value is ``None``, a str or a non-empty list."""
     for value in query.values():
         if value is None or isinstance(value, str):
             continue
-        if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        if isinstance(value, list) and value:  # 1.x accepts any non-empty list
             continue
         raise ValueError("All tag query values must be a string or list of strings")

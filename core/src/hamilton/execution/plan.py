@@ -69,7 +69,7 @@ class ExecutionPlan:
         final_vars: tuple[str, ...],
         steps: tuple[Step, ...],
         used_inputs: tuple[str, ...],
-        missing: dict[str, list[str]],
+        missing: dict[str, None],
         overridden: tuple[str, ...],
         nodes: Mapping[str, Node],
     ):
@@ -102,15 +102,14 @@ class ExecutionPlan:
         mistyped = self.mistyped_inputs(values, validate) if validate is not None else {}
         if not self.missing and not mistyped:
             return
+        # Like 1.x, name every node of the graph that consumes a missing input.
+        missing = {name: sorted(n.name for n in self.nodes[name].depended_on_by) for name in self.missing}
         errors = sorted(
-            [
-                f"Error: Required input {name} not provided for nodes: {sorted(consumers)}."
-                for name, consumers in self.missing.items()
-            ]
+            [f"Error: Required input {name} not provided for nodes: {consumers}." for name, consumers in missing.items()]
             + list(mistyped.values())
         )
         message = f"{len(errors)} errors encountered: \n  " + "\n  ".join(errors)
-        raise InvalidInputsError(message, dict(self.missing), mistyped)
+        raise InvalidInputsError(message, missing, mistyped)
 
     def raise_for_missing_inputs(self) -> None:
         self.check_inputs({}, None)
@@ -125,95 +124,88 @@ def make_plan(
     input_names: frozenset[str],
     override_names: frozenset[str],
 ) -> ExecutionPlan:
-    """Plan the computation of ``final_vars`` given which inputs and overrides exist."""
+    """Plan the computation of ``final_vars`` given which inputs and overrides exist.
+
+    One iterative depth-first pass orders the nodes, collects each step's arguments (optional
+    inputs nobody gave are left out, so the function's default applies), records which inputs
+    are used or missing, and notes where each intermediate value is last needed.
+    """
     unknown = [name for name in final_vars if name not in nodes and name not in input_names]
     if unknown:
         raise UnknownNodesError.for_names(unknown, nodes)
 
-    order: list[Node] = []
     state: dict[str, int] = {}
     overridden: list[str] = []
     used_inputs: dict[str, None] = {}
-    missing: dict[str, list[str]] = {}
-
-    def external(name: str, consumer: str | None, dependency_type: DependencyType) -> None:
-        if name in input_names:
-            used_inputs[name] = None
-        elif dependency_type is _REQUIRED:
-            missing.setdefault(name, [])
-            if consumer is not None:
-                missing[name].append(consumer)
+    missing: dict[str, None] = {}  # an ordered set of required inputs nobody gave
+    ordered: list[tuple[str, Node, tuple[str, ...]]] = []
+    last_use: dict[str, int] = {}
 
     for root_name in final_vars:
         root = nodes.get(root_name)
         if root is None or root_name in state:
-            continue  # echoed input, or already planned
+            continue  # an echoed input, or already planned
         if root._node_source is _EXTERNAL:
-            external(root_name, None, _REQUIRED)
+            if root_name in input_names:
+                used_inputs[root_name] = None
+            else:
+                missing[root_name] = None
             continue
         if root_name in override_names:
             state[root_name] = _DONE
             overridden.append(root_name)
             continue
         state[root_name] = _VISITING
-        stack = [(root, iter(root._input_types.items()))]
+        stack = [(root_name, root, iter(root._input_types.items()))]
         while stack:
-            current, pending = stack[-1]
+            name, current, pending = stack[-1]
             for dependency_name, (_, dependency_type) in pending:
                 dependency = nodes[dependency_name]
                 if dependency._node_source is _EXTERNAL:
-                    external(dependency_name, current.name, dependency_type)
+                    if dependency_name in input_names:
+                        used_inputs[dependency_name] = None
+                    elif dependency_type is _REQUIRED:
+                        missing[dependency_name] = None
                     continue
                 status = state.get(dependency_name)
                 if status == _DONE:
                     continue
                 if status == _VISITING:
-                    path = [n.name for n, _ in stack]
-                    cycle = path[path.index(dependency_name) :] + [dependency_name]
-                    raise _cycle_error(cycle, nodes)
+                    path = [entry[0] for entry in stack]
+                    raise _cycle_error(path[path.index(dependency_name) :] + [dependency_name], nodes)
                 if dependency_name in override_names:
                     state[dependency_name] = _DONE
                     overridden.append(dependency_name)
                     continue
                 state[dependency_name] = _VISITING
-                stack.append((dependency, iter(dependency._input_types.items())))
+                stack.append((dependency_name, dependency, iter(dependency._input_types.items())))
                 break
             else:
                 stack.pop()
-                state[current.name] = _DONE
-                order.append(current)
+                state[name] = _DONE
+                index = len(ordered)
+                args = []
+                for argument in current._input_types:
+                    if argument in state:  # computed or overridden, both planned already
+                        last_use[argument] = index
+                    elif argument not in input_names:
+                        continue  # an optional input nobody gave: the function's default applies
+                    args.append(argument)
+                ordered.append((name, current, tuple(args)))
 
-    steps = _steps(order, nodes, input_names, override_names, set(final_vars))
-    return ExecutionPlan(tuple(final_vars), steps, tuple(used_inputs), missing, tuple(overridden), nodes)
-
-
-def _steps(
-    order: list[Node],
-    nodes: Mapping[str, Node],
-    input_names: frozenset[str],
-    override_names: frozenset[str],
-    keep: set[str],
-) -> tuple[Step, ...]:
-    computed = {n.name for n in order}
-    arguments = []
-    last_use: dict[str, int] = {}
-    for index, node_ in enumerate(order):
-        args = []
-        for name in node_._input_types:
-            if nodes[name]._node_source is _EXTERNAL and name not in input_names:
-                continue  # an optional input nobody gave: the function's default applies
-            args.append(name)
-            if name in computed:
-                last_use[name] = index
-        arguments.append(tuple(args))
-    drops: list[list[str]] = [[] for _ in order]
+    drops: dict[int, list[str]] = {}
+    keep = set(final_vars)
     for name, index in last_use.items():
         if name not in keep and name not in override_names:
-            drops[index].append(name)
-    return tuple(
-        Step(node_.name, node_._callable, *_call_mode(node_._callable, args), tuple(dropped), args, node_)
-        for node_, args, dropped in zip(order, arguments, drops)
+            drops.setdefault(index, []).append(name)
+    new_step = tuple.__new__  # Step's generated __new__ is Python-level; this is the same tuple
+    steps = tuple(
+        new_step(
+            Step, (name, node_._callable, *_call_mode(node_._callable, args), tuple(drops.get(index, ())), args, node_)
+        )
+        for index, (name, node_, args) in enumerate(ordered)
     )
+    return ExecutionPlan(tuple(final_vars), steps, tuple(used_inputs), missing, tuple(overridden), nodes)
 
 
 def _cycle_error(cycle: list[str], nodes: Mapping[str, Node]) -> GraphCycleError:

@@ -1,0 +1,181 @@
+"""Benchmark this repository's Hamilton against apache-hamilton 1.90.0.
+
+    python3 benchmarks/run.py             # full run, about 2-4 minutes
+    python3 benchmarks/run.py --quick     # fewer repeats and sizes, under a minute
+    python3 benchmarks/run.py --reuse     # do not reinstall core into the 'current' venv
+    python3 benchmarks/run.py --markdown  # print markdown tables instead of plain text
+
+Measures cold ``import hamilton.driver``, graph build and execution of generated DAGs
+(chain / fan-in / random) against plain Python calls of the same functions, and long
+chains. Every measurement runs in fresh subprocesses of each venv's interpreter. Raw
+numbers go to ``benchmarks/results/latest.json``. This is a measuring tool, not a test:
+nothing here asserts on timings. See README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import report
+from dag_gen import SHAPES, write_module
+from measure import cold_import, run_workload
+from venvs import BENCH_DIR, REPO_DIR, Venv, ensure_current, ensure_reference
+
+RESULTS_FILE = BENCH_DIR / "results" / "latest.json"
+COMPARED_CHAIN_SIZES = (500, 2_000)  # 1.90.0 still runs 500; 2,000 shows its RecursionError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much to measure."""
+
+    repeats: int  # steady-state executions per DAG (after the first)
+    build_repeats: int  # graph builds per DAG after the first
+    launches: int  # fresh interpreters for the cold-import figure
+    sizes: tuple[int, ...]  # DAG sizes for every shape
+    long_chain: int  # the chain only the current version can run
+    budget: float  # seconds per measured stage after which repeats stop early
+
+
+DEFAULT = Settings(repeats=7, build_repeats=3, launches=20, sizes=(100, 1_000, 5_000), long_chain=100_000, budget=15)
+QUICK = Settings(repeats=3, build_repeats=1, launches=5, sizes=(100, 1_000), long_chain=20_000, budget=2)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One generated DAG and the venv labels that run it."""
+
+    shape: str
+    size: int
+    labels: tuple[str, ...]
+
+
+def plan_workloads(settings: Settings, current: Venv, reference: Venv) -> list[Workload]:
+    """Every shape at every size on both versions, plus the long chains."""
+    both = (current.label, reference.label)
+    plan = {(shape, size): both for shape in SHAPES for size in settings.sizes}
+    for size in COMPARED_CHAIN_SIZES:
+        plan[("chain", size)] = both
+    plan.setdefault(("chain", settings.long_chain), (current.label,))
+    ordered = sorted(plan.items(), key=lambda item: (SHAPES.index(item[0][0]), item[0][1]))
+    return [Workload(shape, size, labels) for (shape, size), labels in ordered]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def git_state() -> str:
+    """``<commit>`` of the repository, with ``+dirty`` when core/ has uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO_DIR), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+dirty" if git("status", "--porcelain", "--", "core") else "")
+
+
+def measure_imports(venvs: list[Venv], settings: Settings, scratch: Path) -> dict[str, dict[str, Any]]:
+    imports = {}
+    for venv in venvs:
+        log(f"cold import: {settings.launches} launches of {venv.label}")
+        raw = cold_import(venv, settings.launches, scratch)
+        imports[venv.label] = {"raw": raw, "summary": report.summarize_import(raw)}
+    return imports
+
+
+def measure_workloads(
+    plan: list[Workload], venvs: dict[str, Venv], settings: Settings, modules_dir: Path
+) -> list[dict[str, Any]]:
+    results = []
+    total = sum(len(workload.labels) for workload in plan)
+    done = 0
+    for workload in plan:
+        module = write_module(modules_dir, workload.shape, workload.size)
+        runs = {}
+        for label in workload.labels:
+            done += 1
+            start = time.perf_counter()
+            raw = run_workload(venvs[label], module, settings.repeats, settings.build_repeats, settings.budget)
+            runs[label] = {"raw": raw, "summary": report.summarize_workload(raw)}
+            elapsed = time.perf_counter() - start
+            log(f"[{done:2}/{total}] {workload.shape:6} {workload.size:>7,}  {label:16} {elapsed:6.1f} s")
+        results.append({"shape": workload.shape, "size": workload.size, "runs": runs})
+    return results
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, sizes 100/1,000 (under a minute)")
+    parser.add_argument("--reuse", action="store_true", help="keep the installed core in the 'current' venv")
+    parser.add_argument("--markdown", action="store_true", help="print markdown tables instead of plain text")
+    parser.add_argument("--repeats", type=int, help="steady-state executions per DAG")
+    parser.add_argument("--launches", type=int, help="interpreter launches for the cold-import figure")
+    parser.add_argument("--long-chain", type=int, help="size of the chain run by the current version only")
+    parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the raw JSON")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    settings = QUICK if args.quick else DEFAULT
+    overrides = {"repeats": args.repeats, "launches": args.launches, "long_chain": args.long_chain}
+    settings = replace(settings, **{key: value for key, value in overrides.items() if value is not None})
+    started, load_before = time.perf_counter(), os.getloadavg()
+
+    log("preparing venvs (pass --reuse to skip reinstalling core)")
+    current, reference = ensure_current(args.reuse), ensure_reference()
+    venvs = {venv.label: venv for venv in (current, reference)}
+    with tempfile.TemporaryDirectory(prefix="hamilton-bench-") as tmp:
+        scratch, modules_dir = Path(tmp, "scratch"), Path(tmp, "modules")
+        scratch.mkdir()
+        modules_dir.mkdir()
+        imports = measure_imports([current, reference], settings, scratch)
+        workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
+
+    for workload in workloads:
+        report.compare_to_plain(workload)
+    tables = report.import_tables(imports, current.label, reference.label, settings.launches)
+    tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
+    found = report.notes(workloads, settings.repeats)
+    elapsed = time.perf_counter() - started
+    meta = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "repository": git_state(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before[0],
+        "load_average_after": os.getloadavg()[0],
+        "settings": asdict(settings),
+        "venvs": {label: str(venv.path) for label, venv in venvs.items()},
+        "runtime_s": elapsed,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({"meta": meta, "imports": imports, "workloads": workloads}, indent=1) + "\n")
+
+    render = report.render_markdown if args.markdown else report.render_text
+    print(
+        f"Hamilton {current.label} (core @ {meta['repository']}) vs {reference.label}; Python {meta['python']}, "
+        f"{meta['cpus']} CPUs, load average {load_before[0]:.2f} -> {meta['load_average_after']:.2f}.\n"
+        f"Times are medians; '{report.NOT_RUN}' = not run; RecursionError = that version failed.\n"
+    )
+    print("\n\n".join(render(table) for table in tables))
+    if found:
+        print("\nNotes:\n" + "\n".join(f"- {note}" for note in found))
+    print(f"\nRaw numbers: {args.output}; total runtime {elapsed:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

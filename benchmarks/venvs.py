@@ -1,0 +1,100 @@
+"""The two virtual environments the benchmarks compare, under ``benchmarks/.venvs/``.
+
+* ``current``         -- this repository's ``core/`` installed non-editably, so the
+  benchmark measures the working tree as users would install it.
+* ``hamilton-1.90.0`` -- ``apache-hamilton==1.90.0`` from PyPI, created once and reused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+VENVS_DIR = BENCH_DIR / ".venvs"
+CORE_DIR = REPO_DIR / "core"
+REFERENCE_VERSION = "1.90.0"
+
+# Variables that would make the measured interpreters differ from a user's default one.
+_SCRUBBED_ENV = ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONHOME", "PYTHONPROFILEIMPORTTIME", "PYTHONSTARTUP")
+
+
+@dataclass(frozen=True)
+class Venv:
+    """A benchmarked environment: a display label and its interpreter."""
+
+    label: str
+    path: Path
+
+    @property
+    def python(self) -> Path:
+        return self.path / "bin" / "python"
+
+
+def clean_env() -> dict[str, str]:
+    """The environment for every measured subprocess: ours, minus Python-behaviour overrides."""
+    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+def _run(args: list[str | Path], what: str) -> str:
+    """Run a setup command quietly; on failure show its output and stop."""
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=clean_env())
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"benchmarks: {what} failed (exit {done.returncode})")
+    return done.stdout
+
+
+def _create(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    _run([sys.executable, "-m", "venv", path], f"creating {path}")
+
+
+def _pip(venv: Venv, *args: str | Path) -> None:
+    _run([venv.python, "-m", "pip", *args], f"pip {' '.join(str(a) for a in args)} in {venv.label}")
+
+
+def hamilton_version(venv: Venv) -> str | None:
+    """The ``hamilton`` version importable in ``venv``, or ``None`` when it does not import."""
+    if not venv.python.exists():
+        return None
+    code = "import hamilton.driver; from hamilton.version import VERSION; print('.'.join(map(str, VERSION)))"
+    done = subprocess.run([venv.python, "-c", code], capture_output=True, text=True, env=clean_env(), cwd=VENVS_DIR)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def ensure_current(reuse: bool) -> Venv:
+    """The ``current`` venv with the working tree's core freshly installed (unless ``reuse``)."""
+    VENVS_DIR.mkdir(parents=True, exist_ok=True)
+    venv = Venv("current", VENVS_DIR / "current")
+    if reuse and hamilton_version(venv) is not None:
+        return venv
+    if not venv.python.exists():
+        _create(venv.path)
+    # Uninstall first so pip cannot decide the (unchanged) version is already satisfied.
+    _pip(venv, "uninstall", "--yes", "--quiet", "apache-hamilton")
+    _pip(venv, "install", "--quiet", CORE_DIR)
+    if hamilton_version(venv) is None:
+        raise SystemExit("benchmarks: core installed into the 'current' venv but `import hamilton.driver` fails")
+    return venv
+
+
+def ensure_reference() -> Venv:
+    """The ``hamilton-1.90.0`` venv, reused when it already imports the right version."""
+    VENVS_DIR.mkdir(parents=True, exist_ok=True)
+    venv = Venv(f"hamilton-{REFERENCE_VERSION}", VENVS_DIR / f"hamilton-{REFERENCE_VERSION}")
+    if hamilton_version(venv) == REFERENCE_VERSION:
+        return venv
+    _create(venv.path)
+    _pip(venv, "install", "--quiet", f"apache-hamilton=={REFERENCE_VERSION}")
+    found = hamilton_version(venv)
+    if found != REFERENCE_VERSION:
+        raise SystemExit(f"benchmarks: expected hamilton {REFERENCE_VERSION} in {venv.path}, found {found}")
+    return venv

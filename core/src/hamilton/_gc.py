@@ -1,0 +1,25 @@
+"""Pausing the cyclic garbage collector during bulk construction.
+
+Building a graph or a plan allocates many small containers that all stay alive; CPython's
+collector keeps re-scanning them as they survive generations, which costs up to half of the
+build time of a large graph. Pausing it for those phases (and restoring the caller's setting)
+changes nothing else: reference counting still frees everything that is not cyclic garbage.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Disable the cyclic GC inside the block; re-enable it after, if it was enabled."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

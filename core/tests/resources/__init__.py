@@ -1,0 +1,1 @@
+"""Helper modules used as dataflows by the core test suite (one module per scenario)."""

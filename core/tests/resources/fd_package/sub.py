@@ -1,0 +1,5 @@
+"""Scenario: the submodule of ``fd_package``."""
+
+
+def from_submodule(seed: int) -> int:
+    return seed * 10

@@ -1,0 +1,26 @@
+"""Every example runs as a new user would run it: its run.py, in a fresh environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO, run
+
+EXAMPLES = sorted(path.parent for path in (REPO / "examples").glob("*/run.py"))
+
+
+def test_there_are_examples():
+    assert EXAMPLES
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[path.name for path in EXAMPLES])
+def test_example_runs(core_python, example, tmp_path):
+    result = run(core_python, str(example / "run.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip()
+    assert list(tmp_path.iterdir()) == []  # examples leave no files behind in the user's directory
+
+
+def test_hello_world_output(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "hello_world" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "3044 signups at $0.22 each; recent daily spend $30.48"
