@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NOT_RUN = "—"
-NOISY_SPREAD = 0.5  # (max - min) / median above which a steady-state figure is flagged
+NOISY_SPREAD = 0.25  # interquartile range / median above which a steady-state figure is flagged
 
 
 # -- summaries ----------------------------------------------------------------------------------
@@ -17,11 +17,11 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def spread(values: Sequence[float]) -> float | None:
-    """``(max - min) / median``: a crude, outlier-sensitive noise indicator."""
+    """Interquartile range / median: how much the middle half of the samples disagrees."""
     if len(values) < 2:
         return None
-    middle = statistics.median(values)
-    return (max(values) - min(values)) / middle if middle else None
+    lower, middle, upper = statistics.quantiles(values, n=4)
+    return (upper - lower) / middle if middle else None
 
 
 def summarize_import(raw: dict[str, Any]) -> dict[str, Any]:
@@ -97,21 +97,26 @@ def fmt_time(value: Any) -> str:
     return f"{value / 1e-9:.3g} ns"
 
 
+def fmt_number(value: float) -> str:
+    """Three significant figures, without exponents for large values (``2,350``)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def fmt_ratio(numerator: Any, denominator: Any) -> str:
     """``numerator / denominator`` as ``12.3x`` when both are numbers, else empty."""
     if isinstance(numerator, float) and isinstance(denominator, float) and denominator > 0:
-        return f"{numerator / denominator:.3g}x"
+        return fmt_number(numerator / denominator) + "x"
     return ""
 
 
 @dataclass
 class Table:
-    """A titled grid of already formatted cells; the first ``label_columns`` are left-aligned."""
+    """A titled grid of already formatted cells; ``left`` columns are left-aligned, others right."""
 
     title: str
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
-    label_columns: int = 2
+    left: tuple[int, ...] = (0, 1)
     note: str = ""
 
 
@@ -120,7 +125,7 @@ def render_text(table: Table) -> str:
 
     def line(cells: list[str]) -> str:
         aligned = [
-            cell.ljust(width) if i < table.label_columns else cell.rjust(width)
+            cell.ljust(width) if i in table.left else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(cells, widths))
         ]
         return "  ".join(aligned).rstrip()
@@ -133,7 +138,7 @@ def render_text(table: Table) -> str:
 
 
 def render_markdown(table: Table) -> str:
-    align = [":---" if i < table.label_columns else "---:" for i in range(len(table.headers))]
+    align = [":---" if i in table.left else "---:" for i in range(len(table.headers))]
     parts = [f"### {table.title}", "", "| " + " | ".join(table.headers) + " |", "| " + " | ".join(align) + " |"]
     parts += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table.rows]
     if table.note:
@@ -148,7 +153,7 @@ def import_tables(imports: dict[str, dict[str, Any]], current: str, reference: s
     table = Table(
         f"Cold `import hamilton.driver` (median of {launches} fresh interpreters)",
         ["measure", current, reference, "1.x / current"],
-        label_columns=1,
+        left=(0,),
     )
     for label, key in (
         ("launch minus bare interpreter", "launch_minus_bare"),
@@ -162,7 +167,7 @@ def import_tables(imports: dict[str, dict[str, Any]], current: str, reference: s
     offenders = Table(
         "Top imports by self time (python -X importtime, one launch)",
         ["#", f"{current}: module", "self", f"{reference}: module", "self"],
-        label_columns=2,
+        left=(0, 1, 3),
     )
     cur_top, ref_top = imports[current]["raw"]["importtime_top"], imports[reference]["raw"]["importtime_top"]
     for rank in range(max(len(cur_top), len(ref_top))):
@@ -188,7 +193,7 @@ def _get(workload: dict[str, Any], label: str, key: str) -> Any:
 
 
 def _number(value: Any) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else ""
+    return fmt_number(value) if isinstance(value, float) else ""
 
 
 def _time(value: Any) -> str:
@@ -266,5 +271,5 @@ def notes(workloads: list[dict[str, Any]], repeats: int) -> list[str]:
                 found.append(f"{where} [{label}]: only {summary['repeats']} steady runs (time budget)")
             noise = summary.get("execute_spread")
             if noise is not None and noise > NOISY_SPREAD:
-                found.append(f"{where} [{label}]: noisy steady execute, (max-min)/median = {noise:.0%}")
+                found.append(f"{where} [{label}]: noisy steady execute, IQR/median = {noise:.0%}")
     return found

@@ -12,11 +12,11 @@ Imports the generated module at MODULE_PATH, then times, with ``time.perf_counte
 * ``build``    -- ``driver.Builder().with_modules(module).build()``.
 * ``execute``  -- ``driver.execute(sinks, inputs={"x": ...})`` on the first built driver.
 
-Each is timed once cold ("first") and then up to ``repeats`` more times (plain and execute
-interleaved; a sample of a fast call averages a timeit-style batch of back-to-back calls
-lasting at least ``MIN_SAMPLE_S``); the orchestrator takes medians. A ``RecursionError`` (Hamilton 1.x on long
-chains) is caught and reported as the stage's error instead of numbers. Prints one JSON
-object on the last line of stdout.
+Each is timed once cold ("first") and then up to ``repeats`` more times: plain and execute
+interleaved, and a sample of a fast call averages a timeit-style batch of back-to-back
+calls lasting at least ``MIN_SAMPLE_S``. The orchestrator takes medians. A
+``RecursionError`` (Hamilton 1.x on long chains) is caught and reported as the stage's
+error instead of numbers. Prints one JSON object on the last line of stdout.
 
 Stdlib only, and only API that Hamilton 1.x and 2.0 share, so the same code runs in both.
 """
@@ -38,7 +38,8 @@ from typing import Any
 
 INPUT_VALUE = 7
 MIN_REPEATS = 3  # rounds run even when over the time budget
-MIN_SAMPLE_S = 0.02  # a steady-state sample repeats fast calls until it lasts this long
+MIN_SAMPLE_S = 0.05  # a steady-state sample repeats fast calls until it lasts this long
+SLOW_CALL_S = 1.0  # a first call this slow is never batched (and needs no calibration call)
 MAX_BATCH = 10_000
 
 Dependencies = list[tuple[str, Callable[..., int], tuple[str, ...]]]
@@ -85,8 +86,10 @@ def run_plain(steps: list[PlainStep]) -> dict[str, Any]:
 
 
 def timed(function: Callable[[], Any], number: int = 1) -> tuple[float, Any]:
-    """Seconds per call over ``number`` back-to-back calls (after a garbage collection),
-    and the last call's result."""
+    """Mean seconds per call over ``number`` back-to-back calls, and the last result.
+
+    A garbage collection first, so garbage left by earlier samples is not charged here.
+    """
     gc.collect()
     result = None
     start = time.perf_counter()
@@ -97,9 +100,9 @@ def timed(function: Callable[[], Any], number: int = 1) -> tuple[float, Any]:
 
 def batch_size(function: Callable[[], Any], first_call: float) -> int:
     """How many calls make one steady-state sample last about ``MIN_SAMPLE_S`` (timeit-style)."""
-    if first_call >= MIN_SAMPLE_S:
+    if first_call >= SLOW_CALL_S:
         return 1
-    warm = timed(function)[0]
+    warm = timed(function)[0]  # first calls can be much slower (e.g. planning on first execute)
     return max(1, min(MAX_BATCH, round(MIN_SAMPLE_S / max(warm, 1e-9))))
 
 

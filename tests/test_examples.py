@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO, run
 
 EXAMPLES = sorted(path.parent for path in (REPO / "examples").glob("*/run.py"))

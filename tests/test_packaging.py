@@ -22,9 +22,13 @@ def test_wheel_metadata(wheelhouse):
     assert "Name: apache-hamilton" in metadata
     assert "Version: 2.0.0.dev0" in metadata
     assert "Requires-Python: >=3.10" in metadata
-    requirements = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
-    assert len(requirements) == 1 and requirements[0].startswith("Requires-Dist: pluggy")
-    assert "hamilton/__init__.py" in names and "hamilton/plugins/__init__.py" in names
+    requirements = [
+        line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line
+    ]
+    assert len(requirements) == 1
+    assert requirements[0].startswith("Requires-Dist: pluggy")
+    assert "hamilton/__init__.py" in names
+    assert "hamilton/plugins/__init__.py" in names
 
 
 def test_dev_version_sorts_above_the_1x_release_on_pypi(core_python):
@@ -39,7 +43,9 @@ def test_dev_version_sorts_above_the_1x_release_on_pypi(core_python):
 
 
 def test_the_local_build_is_what_got_installed(core_python):
-    probe = run(core_python, "-c", "import hamilton, json; print(json.dumps([hamilton.__version__, hamilton.__file__]))")
+    probe = run(
+        core_python, "-c", "import hamilton, json; print(json.dumps([hamilton.__version__, hamilton.__file__]))"
+    )
     version, location = json.loads(probe.stdout)
     assert version == [2, 0, 0, "dev0"]
     assert str(core_python.parent.parent) in location

@@ -1,8 +1,14 @@
 """Core test configuration."""
 
 import os
+import shutil
+import tempfile
 
-from hypothesis import settings
+from hypothesis import configuration, settings
+
+# Hypothesis keeps files in ./.hypothesis by default; tests must leave nothing behind.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="hamilton-hypothesis-")
+configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 
 
 def pytest_configure(config):
@@ -10,5 +16,9 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "error::hamilton.deprecation.RemovedInHamilton3Warning")
 
 
-settings.register_profile("ci", deadline=None, print_blob=True)
+def pytest_unconfigure(config):
+    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
+
+
+settings.register_profile("ci", deadline=None, print_blob=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

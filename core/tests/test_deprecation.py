@@ -14,7 +14,9 @@ SOURCE_ROOTS = [REPO / "core" / "src", *sorted((REPO / "packages").glob("*/src")
 
 
 def test_warning_names_the_removal_version_and_the_alternative():
-    with pytest.warns(RemovedInHamilton3Warning, match=r"old\(\) is deprecated and will be removed in Hamilton 3\.0\. Use new\(\)\."):
+    with pytest.warns(
+        RemovedInHamilton3Warning, match=r"old\(\) is deprecated and will be removed in Hamilton 3\.0\. Use new\(\)\."
+    ):
         warn_deprecated("old()", instead="Use new().")
 
 
@@ -60,5 +62,9 @@ def test_the_gate_sees_the_deprecations_in_the_source():
 def test_expiry_gate_no_deprecation_outlives_its_removal_version():
     """Fails as soon as the package version reaches a removal still referenced in the code."""
     current = tuple(part for part in version.VERSION if isinstance(part, int))
-    overdue = [f"{where} (removal due in {'.'.join(map(str, due))})" for where, due in _removal_versions_in_source() if current >= due]
+    overdue = [
+        f"{where} (removal due in {'.'.join(map(str, due))})"
+        for where, due in _removal_versions_in_source()
+        if current >= due
+    ]
     assert not overdue, "Deprecated behaviour past its removal version; remove it: " + ", ".join(overdue)

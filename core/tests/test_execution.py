@@ -22,7 +22,9 @@ def _chain_nodes(length: int) -> list[Node]:
     for index in range(1, length):
         previous = f"n{index - 1}"
         nodes.append(
-            Node(f"n{index}", int, callabl=lambda **kwargs: next(iter(kwargs.values())) + 1, input_types={previous: int})
+            Node(
+                f"n{index}", int, callabl=lambda **kwargs: next(iter(kwargs.values())) + 1, input_types={previous: int}
+            )
         )
     return nodes
 
@@ -99,7 +101,8 @@ def test_intermediate_values_are_freed_once_no_longer_needed():
     assert dr.execute(["later"]) == {"later": True}
     # requested outputs are kept, of course
     result = dr.execute(["later", "big"])
-    assert result["later"] is False and isinstance(result["big"], _Big)
+    assert result["later"] is False
+    assert isinstance(result["big"], _Big)
 
 
 def test_a_failing_node_raises_the_original_error_with_a_note_naming_it(caplog):
@@ -188,4 +191,5 @@ def test_optional_dependency_on_a_node_is_computed():
 
 def test_node_input_types_given_as_plain_types_are_required():
     node_ = Node("n", int, callabl=lambda **kw: 1, input_types={"a": int, "b": (int, DependencyType.OPTIONAL)})
-    assert node_.requires("a") and not node_.requires("b")
+    assert node_.requires("a")
+    assert not node_.requires("b")

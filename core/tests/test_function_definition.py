@@ -2,9 +2,7 @@
 dependencies (required/optional), external inputs, config and duplicates (Hamilton 1.x contract).
 """
 
-import inspect
 import typing
-import warnings
 
 import pytest
 from resources import (
@@ -99,15 +97,6 @@ def test_async_function_does_not_break_building_a_sync_driver():
     assert nodes["fetched"].required_dependencies == {"seed"}
     # nodes that are not async still run
     assert dr.execute(["plain"], inputs={"seed": 3}) == {"plain": 3}
-
-
-def test_sync_driver_returns_the_coroutine_of_an_async_node():
-    dr = build(fd_async)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the coroutine is closed, never awaited
-        result = dr.execute(["fetched"], inputs={"seed": 3})
-        assert inspect.iscoroutine(result["fetched"])
-        result["fetched"].close()
 
 
 # -- what one function declares --------------------------------------------------------------

@@ -47,7 +47,9 @@ def test_graph_from_modules_records_them():
 def test_graph_from_nodes_wires_copies_and_leaves_originals_alone():
     doubled = Node("doubled", int, callabl=lambda value: value * 2, input_types={"value": int})
     shown = Node(
-        "shown", str, callabl=lambda doubled, suffix="!": f"{doubled}{suffix}",
+        "shown",
+        str,
+        callabl=lambda doubled, suffix="!": f"{doubled}{suffix}",
         input_types={"doubled": int, "suffix": (str, DependencyType.OPTIONAL)},
         optional_values={"suffix": "!"},
     )
@@ -61,7 +63,8 @@ def test_graph_from_nodes_wires_copies_and_leaves_originals_alone():
 
 def test_graph_is_an_immutable_mapping():
     graph = Graph.from_functions(raw, cleaned)
-    assert "raw" in graph and "nope" not in graph
+    assert "raw" in graph
+    assert "nope" not in graph
     assert len(graph) == 4
     with pytest.raises(TypeError):
         graph.nodes["raw"] = graph["cleaned"]  # type: ignore[index]
@@ -75,7 +78,8 @@ def test_with_nodes_returns_a_new_graph():
     graph = Graph.from_functions(raw, cleaned)
     extra = Node.from_fn(report)
     bigger = graph.with_nodes([extra])
-    assert "report" in bigger and "report" not in graph
+    assert "report" in bigger
+    assert "report" not in graph
     assert driver.Builder().with_graph(bigger).build().execute(["report"], inputs={"x": 1}) == {"report": "2->3"}
 
 

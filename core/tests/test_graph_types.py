@@ -193,11 +193,6 @@ def test_config_node_version_is_its_name(nodes):
     assert nodes["cfg"].version == "cfg"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="divergence: in 1.x an input with an originating function is versioned (and sourced) "
-    "by its first consumer's code, not by its name",
-)
 def test_input_version_and_source_come_from_its_first_consumer(nodes):
     assert nodes["amount"].version == nodes["total"].version
     assert nodes["amount"].as_dict()["source"] == inspect.getsource(gt_flow.total)

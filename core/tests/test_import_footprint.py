@@ -35,4 +35,3 @@ def test_the_probe_does_see_writes_sockets_and_third_party_imports(footprint, tm
     assert any("open for writing" in p and "out.txt" in p for p in problems)
     assert any(p.startswith("socket.") for p in problems)
     assert any("importlib.metadata" in p for p in problems)
-

@@ -398,6 +398,7 @@ FIRST_ELEMENT_CHECKS = [
     (set[int], (1,), True),
     (list[int], ("a", 1), False),
     (set[int], ["a", 1], False),
+    (set[int], frozenset({"a"}), False),
     (Sequence[int], "ab", False),
     (Iterable[int], "ab", False),
 ]
@@ -406,6 +407,10 @@ FIRST_ELEMENT_CHECKS = [
 @pytest.mark.parametrize(("annotation", "value", "expected"), FIRST_ELEMENT_CHECKS, ids=repr)
 def test_check_input_type_judges_other_sequences_by_their_first_element(annotation, value, expected):
     assert htypes.check_input_type(annotation, value) is expected
+
+
+def test_check_input_type_accepts_a_frozenset_of_the_element_type_for_a_set():
+    assert htypes.check_input_type(set[int], frozenset({1}))
 
 
 @pytest.mark.parametrize("name", INPUT_NAMES)

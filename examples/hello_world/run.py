@@ -5,9 +5,9 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import my_functions  # noqa: E402  (the dataflow, next to this script)
+import my_functions
 
-from hamilton import driver  # noqa: E402
+from hamilton import driver
 
 
 def main() -> dict:

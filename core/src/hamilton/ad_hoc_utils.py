@@ -61,7 +61,7 @@ def module_from_source(source: str, module_name: str | None = None) -> types.Mod
     """A module executed from ``source``; ``inspect.getsource`` works on its functions."""
     import linecache
 
-    name = _claim_module_name(module_name)
+    name = module_name or _unique_module_name()  # re-running a notebook cell replaces the module
     filename = f"<hamilton-module {name}>"
     module = types.ModuleType(name)
     module.__file__ = filename
@@ -83,7 +83,6 @@ def create_module(source: str, module_name: str | None = None, verbosity: int = 
     import tempfile
 
     stem = module_name or _unique_module_name("tmp")
-    _claim_module_name(stem)
     directory = tempfile.mkdtemp(prefix="hamilton_module_")
     path = os.path.join(directory, f"{stem}.py")
     with open(path, "w", encoding="utf-8") as handle:

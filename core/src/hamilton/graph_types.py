@@ -86,14 +86,13 @@ class HamiltonNode:
 
     @functools.cached_property
     def version(self) -> str | None:
-        """sha256 of the defining function's code (docstrings and comments ignored).
+        """sha256 of the originating function's code (docstrings and comments ignored).
 
-        An input's version is its name; a node without source code has none.
+        As in 1.x, an input's originating function is its first consumer; an input without one
+        (a config value) is versioned by its name; a node without source code has none.
         """
-        if self.is_external_input:
-            return self.name
         if not self.originating_functions:
-            return None
+            return self.name if self.is_external_input else None
         try:
             return hash_source_code(self.originating_functions[0], strip=True)
         except (OSError, TypeError):
@@ -101,7 +100,7 @@ class HamiltonNode:
             return None
 
     def _source(self) -> str | None:
-        if self.is_external_input or not self.originating_functions:
+        if not self.originating_functions:
             return None
         import inspect
 
@@ -146,7 +145,7 @@ class HamiltonGraph:
     @functools.cached_property
     def version(self) -> str:
         """sha256 over the sorted versions of every node: changes when any node's code does."""
-        versions = sorted(str(n.version) for n in self.nodes)
+        versions = sorted(n.version for n in self.nodes if n.version is not None)
         return hashlib.sha256(str(versions).encode()).hexdigest()
 
     def __getitem__(self, key: str) -> HamiltonNode:

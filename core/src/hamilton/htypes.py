@@ -127,9 +127,6 @@ _ABSTRACT_COLLECTIONS = (
     collections.abc.MutableSet,
     frozenset,
 )
-# 1.x lets any sequence (a tuple, a list, a str) stand in for a list or a set, judged by its
-# first element; users rely on passing tuples for ``list[...]`` inputs.
-_SEQUENCE_FRIENDLY = (list, set)
 _MISSING = object()
 
 
@@ -147,7 +144,8 @@ def check_input_type(node_type: Any, input_value: Any) -> bool:
 
     Like 1.x this is a shallow check: a value whose type is the annotation's origin passes
     (``list[int]`` accepts any list); other collections are judged by their first element
-    (``Sequence[int]`` rejects ``["a"]``; a tuple may stand in for a ``list[...]``). ``None``
+    (``Sequence[int]`` rejects ``["a"]``; as in 1.x, any sequence may stand in for a
+    ``list[...]`` and any iterable for a ``set[...]``). ``None``
     handling is up to the caller (the driver always accepts it).
     """
     node_type = _strip_annotated(node_type)
@@ -170,8 +168,10 @@ def check_input_type(node_type: Any, input_value: Any) -> bool:
         return isinstance(input_value, collections.abc.Iterable)
     if type(input_value) is origin:
         return True
-    if origin in _SEQUENCE_FRIENDLY:
+    if origin is list:
         container_ok = isinstance(input_value, collections.abc.Sequence)
+    elif origin is set:
+        container_ok = isinstance(input_value, collections.abc.Iterable)
     elif origin in _ABSTRACT_COLLECTIONS:
         container_ok = _safe_isinstance(input_value, origin)
     else:

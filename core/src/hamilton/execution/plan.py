@@ -105,7 +105,10 @@ class ExecutionPlan:
         # Like 1.x, name every node of the graph that consumes a missing input.
         missing = {name: sorted(n.name for n in self.nodes[name].depended_on_by) for name in self.missing}
         errors = sorted(
-            [f"Error: Required input {name} not provided for nodes: {consumers}." for name, consumers in missing.items()]
+            [
+                f"Error: Required input {name} not provided for nodes: {consumers}."
+                for name, consumers in missing.items()
+            ]
             + list(mistyped.values())
         )
         message = f"{len(errors)} errors encountered: \n  " + "\n  ".join(errors)
