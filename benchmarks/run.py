@@ -1,6 +1,6 @@
 """Benchmark this repository's Hamilton against apache-hamilton 1.90.0.
 
-    python3 benchmarks/run.py             # full run, about 2-4 minutes
+    python3 benchmarks/run.py             # full run, about 2 minutes (plus venv setup)
     python3 benchmarks/run.py --quick     # fewer repeats and sizes, under a minute
     python3 benchmarks/run.py --reuse     # do not reinstall core into the 'current' venv
     python3 benchmarks/run.py --markdown  # print markdown tables instead of plain text

@@ -5,7 +5,7 @@ distributions (``hamilton-pandas``, ``apache-hamilton-contrib``, ...) can ship m
 ``hamilton.*`` namespace without owning this file.
 """
 
-from pkgutil import extend_path
+from hamilton._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)
 

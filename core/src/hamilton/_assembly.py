@@ -9,11 +9,13 @@ typed by its (most specific) consumer; every edge is type-checked. All loops are
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
-from hamilton import htypes
 from hamilton.errors import DuplicateNodeError, TypeMismatchError
 from hamilton.node import Node, NodeType
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Decorators (hamilton.function_modifiers) record themselves on a function under this name;
 # undecorated functions take the fast path straight to ``Node.from_fn``.
@@ -87,6 +89,8 @@ class EdgeTypeChecker:
         return verdict
 
     def _decide(self, param_type: Any, producer_type: Any) -> bool:
+        from hamilton import htypes
+
         if htypes.types_match(param_type, producer_type):
             return True
         return bool(self._lenient_check and self._lenient_check(type_from=param_type, type_to=producer_type))
@@ -116,8 +120,11 @@ def wire(nodes: dict[str, Node], config: dict[str, Any], check_edge: EdgeTypeChe
                 raise _edge_mismatch(consumer, param, param_type, producer)
             consumer._dependencies.append(producer)
             producer._depended_on_by.append(consumer)
-    for key in config:
-        if key not in nodes:
+    unused_keys = [key for key in config if key not in nodes]
+    if unused_keys:
+        from typing import Any
+
+        for key in unused_keys:  # a config value nobody consumes is still an input (and an output)
             nodes[key] = Node(key, Any, node_source=NodeType.EXTERNAL)
     return nodes
 

@@ -9,17 +9,19 @@ changes nothing else: reference counting still frees everything that is not cycl
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Disable the cyclic GC inside the block; re-enable it after, if it was enabled."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class collector_paused:
+    """Disable the cyclic GC inside the block; re-enable it after, if it was enabled.
+
+    A class rather than ``contextlib.contextmanager``: ``contextlib`` is not otherwise needed
+    when importing hamilton.
+    """
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._was_enabled:
             gc.enable()

@@ -9,19 +9,22 @@ Wrapped functions, custom ``__signature__``s and string annotations take the exa
 from __future__ import annotations
 
 import types
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    # A parameter is a plain tuple ``(name, annotation, default, variadic)`` — cheaper to build
+    # than a named tuple on this hot path. ``annotation``/``default`` are NO_DEFAULT when
+    # absent; ``variadic`` is True for *args/**kwargs.
+    Parameter = tuple[str, Any, Any, bool]
+    # ``(parameters, return_annotation)``
+    FunctionSignature = tuple[list[Parameter], Any]
 
 _CO_VARARGS = 0x04
 _CO_VARKEYWORDS = 0x08
-NO_DEFAULT: Any = object()
-
-# A parameter is a plain tuple ``(name, annotation, default, variadic)`` — cheaper to build
-# than a named tuple on this hot path. ``annotation``/``default`` are NO_DEFAULT when absent;
-# ``variadic`` is True for *args/**kwargs.
-Parameter = tuple[str, Any, Any, bool]
-# ``(parameters, return_annotation)``
-FunctionSignature = tuple[list[Parameter], Any]
+NO_DEFAULT: Any = object()  # marks an absent annotation or default
 
 
 def describe_function(fn: Callable) -> str:

@@ -7,14 +7,20 @@ install.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, NamedTuple
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 
-class MovedName(NamedTuple):
-    module: str  # where the name lives now
-    distribution: str  # the distribution that ships that module
-    extra: str  # the apache-hamilton extra that installs the distribution
+class MovedName:
+    """Where a moved name lives now, and what installs it."""
+
+    __slots__ = ("distribution", "extra", "module")
+
+    def __init__(self, module: str, distribution: str, extra: str):
+        self.module = module  # where the name lives now
+        self.distribution = distribution  # the distribution that ships that module
+        self.extra = extra  # the apache-hamilton extra that installs the distribution
 
 
 def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> Any:
@@ -22,6 +28,8 @@ def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> A
     target = moved.get(name)
     if target is None:
         raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+    import importlib
+
     try:
         new_home = importlib.import_module(target.module)
     except ImportError as error:

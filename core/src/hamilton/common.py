@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Collection
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from typing import Any
 
 
 def convert_output_value(output_value: Any, module_set: Collection[str]) -> tuple[str | None, str | None]:

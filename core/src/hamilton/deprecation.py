@@ -7,8 +7,6 @@ fails as soon as the package version reaches a ``removed_in`` that is still refe
 
 from __future__ import annotations
 
-import warnings
-
 DEFAULT_REMOVAL = (3, 0)
 
 
@@ -37,5 +35,7 @@ def warn_deprecated(
     message = f"{what} is deprecated and will be removed in Hamilton {version}."
     if instead:
         message += f" {instead}"
+    import warnings
+
     category = _CATEGORIES.get(tuple(removed_in[:2]), DeprecationWarning)
     warnings.warn(message, category, stacklevel=stacklevel + 1)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import abc
 import types
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
-from hamilton import htypes
 from hamilton.common import convert_output_values
 from hamilton.deprecation import warn_deprecated
 from hamilton.execution.plan import ExecutionPlan
@@ -21,8 +18,11 @@ from hamilton.graph import Graph
 from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
 from hamilton.node import NodeType, matches_query, validate_tag_query
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
     import uuid
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+    from typing import Any
 
     from hamilton.graph_types import HamiltonNode
     from hamilton.node import Node
@@ -104,6 +104,16 @@ class DefaultGraphExecutor(GraphExecutor):
         plan = fg.plan(final_vars, given, overrides)
         values = run_plan(plan, {**given, **overrides}, self.adapter, run_id=run_id)
         return {name: values[name] for name in final_vars}
+
+
+def _input_validator(adapter: LifecycleAdapterSet | None) -> Callable[[Any, Any], bool]:
+    """``validate(type, value)``: an adapter's ``do_validate_input`` replaces the default check."""
+    method = adapter.method_for("do_validate_input") if adapter else None
+    if method is not None:
+        return lambda node_type, value: method(node_type=node_type, input_value=value)
+    from hamilton import htypes
+
+    return htypes.check_input_type
 
 
 def _new_run_id() -> str:
@@ -248,12 +258,6 @@ class Driver:
             self._modules_of_functions = names
         return self._modules_of_functions
 
-    def _input_validator(self) -> Callable[[Any, Any], bool]:
-        method = self.adapter.method_for("do_validate_input")
-        if method is None:
-            return htypes.check_input_type
-        return lambda node_type, value: method(node_type=node_type, input_value=value)
-
     def _plan(
         self, final_vars: list[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any]
     ) -> tuple[ExecutionPlan, dict[str, Any]]:
@@ -270,7 +274,7 @@ class Driver:
         return self.graph.plan(final_vars, given, overrides), given
 
     def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
-        plan.check_inputs(given, self._input_validator())
+        plan.check_inputs(given, _input_validator(self.adapter))
         # The default executor only objects to Parallelizable/Collect, which the plan flags.
         if plan.has_parallel_nodes or type(self.graph_executor) is not DefaultGraphExecutor:
             self.graph_executor.validate([step.node for step in plan.steps])
@@ -377,13 +381,7 @@ class Driver:
         given = {**fn_graph.config, **(inputs or {})}
         final_vars = [n.name for n in (nodes_set or fn_graph.get_nodes()) if not n.user_defined]
         plan = fn_graph.plan(final_vars, given, ())
-        method = adapter.method_for("do_validate_input") if adapter else None
-        validate = (
-            (lambda node_type, value: method(node_type=node_type, input_value=value))
-            if method is not None
-            else htypes.check_input_type
-        )
-        plan.check_inputs(given, validate)
+        plan.check_inputs(given, _input_validator(adapter))
 
     def has_cycles(self, final_vars: list[str | Callable | Any], _fn_graph: Graph | None = None) -> bool:
         """Whether the nodes needed for ``final_vars`` contain a dependency cycle."""

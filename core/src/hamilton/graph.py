@@ -12,8 +12,7 @@ the traversal entirely.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 from hamilton import _assembly
 from hamilton._gc import collector_paused
@@ -21,7 +20,11 @@ from hamilton.errors import UnknownNodesError, closest_names
 from hamilton.graph_utils import find_functions
 from hamilton.node import Node
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+    from typing import Any
+
     from hamilton.execution.plan import ExecutionPlan
     from hamilton.lifecycle.base import LifecycleAdapterSet
 

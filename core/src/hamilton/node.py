@@ -7,13 +7,16 @@ written for 1.x build and read nodes directly. A node belongs to one graph: the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from types import FunctionType
 
-from hamilton import htypes
 from hamilton._introspect import NO_DEFAULT, describe_function, read_signature
 from hamilton.errors import InvalidFunctionError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 class NodeType(Enum):
@@ -105,33 +108,35 @@ class Node:
     @classmethod
     def from_fn(cls, fn: Callable, name: str | None = None) -> Node:
         """The node a plain (undecorated) function defines: named after it, typed by its return."""
-        parameters, return_type = read_signature(fn)
-        if return_type is NO_DEFAULT:
-            raise InvalidFunctionError(
-                f"Missing type hint for return value in function {fn.__qualname__}. "
-                f"Add a return annotation to {describe_function(fn)}."
-            )
         node_name = name or fn.__name__
-        input_types, defaults = _inputs_from_parameters(parameters, fn, node_name)
-        role = NodeType.STANDARD
-        if not isinstance(return_type, type) and htypes.is_parallelizable_type(return_type):
-            role = NodeType.EXPAND
+        parts = _read_plain_function(fn)
+        if parts is None:  # wrapped, string annotations, or an error to explain: the full path
+            parameters, return_type = read_signature(fn)
+            if return_type is NO_DEFAULT:
+                raise InvalidFunctionError(
+                    f"Missing type hint for return value in function {fn.__qualname__}. "
+                    f"Add a return annotation to {describe_function(fn)}."
+                )
+            input_types, defaults = _inputs_from_parameters(parameters, fn, node_name)
+            role = _role(return_type, input_types)
         else:
-            for type_, _ in input_types.values():
-                if not isinstance(type_, type) and htypes.is_collect_type(type_):
-                    role = NodeType.COLLECT
-                    break
-        return cls(
-            node_name,
-            return_type,
-            fn.__doc__ or "",
-            callabl=fn,
-            node_source=role,
-            input_types=input_types,
-            tags={"module": fn.__module__},
-            originating_functions=(fn,),
-            optional_values=defaults,
-        )
+            input_types, defaults, return_type, role = parts
+        # Built without __init__: graph building calls this once per function, and the parts
+        # are already normalized.
+        node_ = cls.__new__(cls)
+        node_._name = node_name
+        node_._type = return_type
+        node_._doc = fn.__doc__ or ""
+        node_._callable = fn
+        node_._node_source = role
+        node_._input_types = input_types
+        node_._tags = {"module": fn.__module__}
+        node_._namespace = ()
+        node_._originating_functions = (fn,)
+        node_._default_parameter_values = defaults
+        node_._dependencies = []
+        node_._depended_on_by = []
+        return node_
 
     # -- read-only views ------------------------------------------------------------------
     @property
@@ -193,6 +198,8 @@ class Node:
         """The parameter annotated ``Collect[...]``, for a collecting node."""
         if self._node_source is not NodeType.COLLECT:
             return None
+        from hamilton import htypes
+
         for key, (type_, _) in self._input_types.items():
             if htypes.is_collect_type(type_):
                 return key
@@ -306,9 +313,77 @@ class Node:
             object.__setattr__(self, slot, value)
 
 
+def _role(return_type: Any, input_types: dict[str, tuple[Any, DependencyType]]) -> NodeType:
+    """EXPAND for ``Parallelizable[...]`` returns, COLLECT for a ``Collect[...]`` parameter.
+
+    Plain classes can be neither, so ``htypes`` (and with it ``typing``) is only imported for
+    functions that use generic annotations.
+    """
+    generic = [type_ for type_, _ in input_types.values() if not isinstance(type_, type)]
+    if isinstance(return_type, type) and not generic:
+        return NodeType.STANDARD
+    from hamilton import htypes
+
+    if htypes.is_parallelizable_type(return_type):
+        return NodeType.EXPAND
+    if any(htypes.is_collect_type(type_) for type_ in generic):
+        return NodeType.COLLECT
+    return NodeType.STANDARD
+
+
 def _is_inspect_empty(value: Any) -> bool:
     # inspect.Parameter.empty without importing inspect on the hot path.
     return getattr(value, "__qualname__", None) == "_empty" and getattr(value, "__module__", None) == "inspect"
+
+
+_CO_VARIADIC = 0x04 | 0x08
+
+
+def _read_plain_function(fn: Callable) -> tuple[dict, dict, Any, NodeType] | None:
+    """``(input_types, defaults, return_type, role)`` straight from a function's code object.
+
+    ``None`` when the function needs the general path: it is wrapped or has a custom signature,
+    an annotation is a string or missing, or it takes ``*args``/``**kwargs``.
+    """
+    if type(fn) is not FunctionType or "__wrapped__" in fn.__dict__ or "__signature__" in fn.__dict__:
+        return None
+    code = fn.__code__
+    if code.co_flags & _CO_VARIADIC:
+        return None
+    annotations = fn.__annotations__
+    return_type = annotations.get("return", NO_DEFAULT)
+    if return_type is NO_DEFAULT or return_type.__class__ is str:
+        return None
+    positional = code.co_argcount
+    count = positional + code.co_kwonlyargcount
+    defaults = fn.__defaults__ or ()
+    first_default = positional - len(defaults)
+    kwdefaults = fn.__kwdefaults__
+    input_types = {}
+    default_values = {}
+    names = code.co_varnames
+    all_classes = isinstance(return_type, type)
+    for index in range(count):
+        name = names[index]
+        annotation = annotations.get(name, NO_DEFAULT)
+        if annotation is NO_DEFAULT or annotation.__class__ is str:
+            return None
+        if annotation is None:
+            annotation = type(None)
+        elif all_classes and not isinstance(annotation, type):
+            all_classes = False
+        if index >= first_default and index < positional:
+            input_types[name] = (annotation, _OPTIONAL)
+            default_values[name] = defaults[index - first_default]
+        elif index >= positional and kwdefaults and name in kwdefaults:
+            input_types[name] = (annotation, _OPTIONAL)
+            default_values[name] = kwdefaults[name]
+        else:
+            input_types[name] = (annotation, _REQUIRED)
+    if return_type is None:
+        return_type = type(None)
+    role = NodeType.STANDARD if all_classes else _role(return_type, input_types)
+    return input_types, default_values, return_type, role
 
 
 def _inputs_from_parameters(

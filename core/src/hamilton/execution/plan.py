@@ -12,16 +12,20 @@ bounded by memory, not by the interpreter's recursion limit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from types import FunctionType
-from typing import Any, NamedTuple
 
 from hamilton.errors import GraphCycleError, InvalidInputsError, UnknownNodesError
 from hamilton.node import DependencyType, Node, NodeType
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Any
+
 _REQUIRED = DependencyType.REQUIRED
 _EXTERNAL = NodeType.EXTERNAL
+_PARALLEL = (NodeType.EXPAND, NodeType.COLLECT)
 _VISITING, _DONE = 1, 2
 
 
@@ -32,31 +36,42 @@ CALL_POSITIONAL = 2  # function(*getter(values)), getter an operator.itemgetter
 CALL_KEYWORDS = 3  # function(**{a: values[a] for a in args})
 
 
-class Step(NamedTuple):
-    """One node to compute into ``values[name]`` from the values named by ``args``.
+class Step(tuple):
+    """One node to compute: ``(name, function, mode, getter, drops, args, node)``.
 
-    Plain functions whose parameters are exactly ``args`` (in order) are called positionally
-    through an ``itemgetter`` — several times cheaper than building a kwargs dict per call.
+    ``values[name]`` is computed from the values named by ``args``; ``drops`` are intermediate
+    values no later step needs, freed after this one. Plain functions whose parameters are
+    exactly ``args`` (in order) are called positionally through an ``itemgetter`` — several
+    times cheaper than building a kwargs dict per call. A plain tuple subclass (built with
+    ``Step((...))``) so that runners unpack it at C speed.
     """
 
-    name: str
-    function: Callable
-    mode: int
-    getter: Any
-    drops: tuple[str, ...]  # intermediate values no later step needs: freed after this step
-    args: tuple[str, ...]
-    node: Node
+    __slots__ = ()
+    name: str = property(itemgetter(0))  # type: ignore[assignment]
+    function: Callable = property(itemgetter(1))  # type: ignore[assignment]
+    mode: int = property(itemgetter(2))  # type: ignore[assignment]
+    getter: Any = property(itemgetter(3))  # type: ignore[assignment]
+    drops: tuple[str, ...] = property(itemgetter(4))  # type: ignore[assignment]
+    args: tuple[str, ...] = property(itemgetter(5))  # type: ignore[assignment]
+    node: Node = property(itemgetter(6))  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Step({self[0]!r}, args={self[5]!r})"
 
 
 def _call_mode(function: Callable, args: tuple[str, ...]) -> tuple[int, Any]:
-    code = getattr(function, "__code__", None) if type(function) is FunctionType else None
-    if code is None or code.co_varnames[: len(args)] != args or len(args) > code.co_argcount:
+    """How to call ``function`` with ``args``: positionally when they are its first parameters."""
+    if type(function) is not FunctionType:
         return CALL_KEYWORDS, args
-    if not args:
-        return CALL_NO_ARGS, None
-    if len(args) == 1:
+    code = function.__code__
+    count = len(args)
+    if count > code.co_argcount or code.co_varnames[:count] != args:
+        return CALL_KEYWORDS, args
+    if count == 1:
         return CALL_ONE_ARG, args[0]
-    return CALL_POSITIONAL, itemgetter(*args)
+    if count:
+        return CALL_POSITIONAL, itemgetter(*args)
+    return CALL_NO_ARGS, None
 
 
 class ExecutionPlan:
@@ -72,6 +87,7 @@ class ExecutionPlan:
         missing: dict[str, None],
         overridden: tuple[str, ...],
         nodes: Mapping[str, Node],
+        has_parallel_nodes: bool,
     ):
         self.final_vars = final_vars
         self.steps = steps
@@ -79,7 +95,7 @@ class ExecutionPlan:
         self.missing = missing
         self.overridden = overridden
         self.nodes = nodes
-        self.has_parallel_nodes = any(step.node.node_role in (NodeType.EXPAND, NodeType.COLLECT) for step in steps)
+        self.has_parallel_nodes = has_parallel_nodes  # Parallelizable/Collect steps need a task-based executor
 
     def mistyped_inputs(self, values: Mapping[str, Any], validate: Callable[[Any, Any], bool]) -> dict[str, str]:
         """Given inputs whose value ``validate(type, value)`` rejects: name -> 1.x message."""
@@ -143,6 +159,7 @@ def make_plan(
     missing: dict[str, None] = {}  # an ordered set of required inputs nobody gave
     ordered: list[tuple[str, Node, tuple[str, ...]]] = []
     last_use: dict[str, int] = {}
+    has_parallel_nodes = False
 
     for root_name in final_vars:
         root = nodes.get(root_name)
@@ -195,20 +212,21 @@ def make_plan(
                         continue  # an optional input nobody gave: the function's default applies
                     args.append(argument)
                 ordered.append((name, current, tuple(args)))
+                if current._node_source in _PARALLEL:
+                    has_parallel_nodes = True
 
     drops: dict[int, list[str]] = {}
     keep = set(final_vars)
     for name, index in last_use.items():
         if name not in keep and name not in override_names:
             drops.setdefault(index, []).append(name)
-    new_step = tuple.__new__  # Step's generated __new__ is Python-level; this is the same tuple
     steps = tuple(
-        new_step(
-            Step, (name, node_._callable, *_call_mode(node_._callable, args), tuple(drops.get(index, ())), args, node_)
-        )
+        Step((name, node_._callable, *_call_mode(node_._callable, args), tuple(drops.get(index, ())), args, node_))
         for index, (name, node_, args) in enumerate(ordered)
     )
-    return ExecutionPlan(tuple(final_vars), steps, tuple(used_inputs), missing, tuple(overridden), nodes)
+    return ExecutionPlan(
+        tuple(final_vars), steps, tuple(used_inputs), missing, tuple(overridden), nodes, has_parallel_nodes
+    )
 
 
 def _cycle_error(cycle: list[str], nodes: Mapping[str, Node]) -> GraphCycleError:

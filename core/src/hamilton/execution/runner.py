@@ -7,12 +7,13 @@ to the instrumented loop; nothing is paid for hooks nobody registered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
 from hamilton.execution.plan import CALL_NO_ARGS, CALL_ONE_ARG, CALL_POSITIONAL, ExecutionPlan, Step
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from hamilton.lifecycle.base import LifecycleAdapterSet
     from hamilton.node import Node
 

@@ -4,8 +4,6 @@ See :mod:`hamilton.lifecycle.api` for the classes users subclass and
 :mod:`hamilton.lifecycle.base` for the underlying points.
 """
 
-from typing import Union
-
 from hamilton.lifecycle import base
 from hamilton.lifecycle.api import (
     EdgeConnectionHook,
@@ -24,34 +22,47 @@ from hamilton.lifecycle.api import (
 )
 from hamilton.lifecycle.base import LifecycleAdapterSet
 
-LifecycleAdapter = Union[
-    base.BasePreDoAnythingHook,
-    base.BaseDoCheckEdgeTypesMatch,
-    base.BaseDoValidateInput,
-    base.BaseValidateNode,
-    base.BaseValidateGraph,
-    base.BasePostGraphConstruct,
-    base.BasePostGraphConstructAsync,
-    base.BasePreGraphExecute,
-    base.BasePreGraphExecuteAsync,
-    base.BasePostTaskGroup,
-    base.BasePostTaskExpand,
-    base.BasePreTaskSubmission,
-    base.BasePreTaskExecute,
-    base.BasePreTaskExecuteAsync,
-    base.BasePreNodeExecute,
-    base.BasePreNodeExecuteAsync,
-    base.BaseDoNodeExecute,
-    base.BaseDoNodeExecuteAsync,
-    base.BasePostNodeExecute,
-    base.BasePostNodeExecuteAsync,
-    base.BasePostTaskExecute,
-    base.BasePostTaskExecuteAsync,
-    base.BasePostTaskReturn,
-    base.BasePostGraphExecute,
-    base.BasePostGraphExecuteAsync,
-    base.BaseDoBuildResult,
-]
+_ADAPTER_BASES = (
+    "BasePreDoAnythingHook",
+    "BaseDoCheckEdgeTypesMatch",
+    "BaseDoValidateInput",
+    "BaseValidateNode",
+    "BaseValidateGraph",
+    "BasePostGraphConstruct",
+    "BasePostGraphConstructAsync",
+    "BasePreGraphExecute",
+    "BasePreGraphExecuteAsync",
+    "BasePostTaskGroup",
+    "BasePostTaskExpand",
+    "BasePreTaskSubmission",
+    "BasePreTaskExecute",
+    "BasePreTaskExecuteAsync",
+    "BasePreNodeExecute",
+    "BasePreNodeExecuteAsync",
+    "BaseDoNodeExecute",
+    "BaseDoNodeExecuteAsync",
+    "BasePostNodeExecute",
+    "BasePostNodeExecuteAsync",
+    "BasePostTaskExecute",
+    "BasePostTaskExecuteAsync",
+    "BasePostTaskReturn",
+    "BasePostGraphExecute",
+    "BasePostGraphExecuteAsync",
+    "BaseDoBuildResult",
+)
+
+
+def __getattr__(name: str) -> object:
+    # ``LifecycleAdapter`` (the Union of every base class, for annotations) needs ``typing``;
+    # it is built on first use so that importing the lifecycle stays cheap.
+    if name == "LifecycleAdapter":
+        from typing import Union
+
+        union = Union[tuple(getattr(base, base_name) for base_name in _ADAPTER_BASES)]
+        globals()[name] = union
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EdgeConnectionHook",

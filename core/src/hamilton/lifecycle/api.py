@@ -8,8 +8,6 @@ arguments can be added without breaking them.
 from __future__ import annotations
 
 import abc
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
 
 from hamilton.lifecycle.base import (
     BaseDoBuildResult,
@@ -31,7 +29,11 @@ from hamilton.lifecycle.base import (
     BaseValidateNode,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    from collections.abc import Collection
+    from typing import Any
+
     from hamilton.graph import FunctionGraph
     from hamilton.graph_types import HamiltonGraph, HamiltonNode
     from hamilton.node import Node
@@ -55,10 +57,14 @@ class ResultBuilder(BaseDoBuildResult, abc.ABC):
 
     def input_types(self) -> list[type]:
         """Types this builder accepts (used for validation by some plugins)."""
+        from typing import Any
+
         return [Any]
 
     def output_type(self) -> type:
         """The type of what :meth:`build_result` returns."""
+        from typing import Any
+
         return Any
 
 

@@ -14,10 +14,12 @@ asks ``does_hook("pre_node_execute")`` in O(1) and a run with no adapters pays n
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from hamilton.graph import FunctionGraph
     from hamilton.node import Node
 
@@ -46,16 +48,36 @@ class ValidationException(Exception):
     """Raised when a static validator rejects a node or the graph."""
 
 
-class ValidationResult(NamedTuple):
-    success: bool
-    error: str | None
-    validator: object
+class ValidationResult:
+    """What one validator said: ``success``, the ``error`` message, and the ``validator``."""
+
+    __slots__ = ("error", "success", "validator")
+
+    def __init__(self, success: bool, error: str | None, validator: object):
+        self.success = success
+        self.error = error
+        self.validator = validator
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ValidationResult):
+            return NotImplemented
+        return (self.success, self.error, self.validator) == (other.success, other.error, other.validator)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ValidationResult(success={self.success!r}, error={self.error!r}, validator={self.validator!r})"
 
 
-class _Point(NamedTuple):
-    kind: str  # "hook" | "method" | "validator"
-    name: str
-    is_async: bool
+class _Point:
+    """A lifecycle point a base class declares."""
+
+    __slots__ = ("is_async", "kind", "name")
+
+    def __init__(self, kind: str, name: str, is_async: bool):
+        self.kind = kind  # "hook" | "method" | "validator"
+        self.name = name
+        self.is_async = is_async
 
 
 _CO_COROUTINE = 0x80

@@ -4,6 +4,6 @@ Only the core distribution owns this file; first-party plugin distributions add 
 to it through the extended ``__path__``.
 """
 
-from pkgutil import extend_path
+from hamilton._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)
