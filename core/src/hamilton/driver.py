@@ -111,9 +111,16 @@ def _input_validator(adapter: LifecycleAdapterSet | None) -> Callable[[Any, Any]
     method = adapter.method_for("do_validate_input") if adapter else None
     if method is not None:
         return lambda node_type, value: method(node_type=node_type, input_value=value)
+    return _check_input_type
+
+
+def _check_input_type(node_type: Any, value: Any) -> bool:
+    """``htypes.check_input_type``; plain classes are checked without importing it (or typing)."""
+    if type(node_type) is type:
+        return isinstance(value, node_type)
     from hamilton import htypes
 
-    return htypes.check_input_type
+    return htypes.check_input_type(node_type, value)
 
 
 def _new_run_id() -> str:
@@ -247,6 +254,9 @@ class Driver:
         """Names for outputs given as names, nodes (``.name``) or functions; duplicates collapse."""
         if isinstance(final_vars, str):
             raise TypeError(f"final_vars must be a list of names, got the string {final_vars!r}: use [{final_vars!r}].")
+        final_vars = list(final_vars)
+        if all(type(var) is str for var in final_vars):  # the common case: no conversion needed
+            return list(dict.fromkeys(final_vars))
         return list(dict.fromkeys(convert_output_values(final_vars, self._function_modules())))
 
     def _function_modules(self) -> set[str]:
