@@ -17,6 +17,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to 
 if TYPE_CHECKING:
     from typing import Any
 
+    from hamilton.lifecycle.base import LifecycleAdapterSet
+
 # Decorators (hamilton.function_modifiers) record themselves on a function under this name;
 # undecorated functions take the fast path straight to ``Node.from_fn``.
 MODIFIERS_ATTRIBUTE = "__hamilton_modifiers__"
@@ -96,8 +98,13 @@ class EdgeTypeChecker:
         return bool(self._lenient_check and self._lenient_check(type_from=param_type, type_to=producer_type))
 
 
-def wire(nodes: dict[str, Node], config: dict[str, Any], check_edge: EdgeTypeChecker) -> dict[str, Node]:
-    """Apply config, create external inputs, wire and type-check every edge (in place)."""
+def wire(nodes: dict[str, Node], config: dict[str, Any], adapter: LifecycleAdapterSet | None) -> dict[str, Node]:
+    """Apply config, create external inputs, wire and type-check every edge (in place).
+
+    An adapter implementing ``do_check_edge_types_match`` may accept edges the default rules
+    reject.
+    """
+    check_edge = EdgeTypeChecker(adapter.method_for("do_check_edge_types_match") if adapter else None)
     for key in config:
         existing = nodes.get(key)
         if existing is not None and not existing.user_defined:

@@ -82,10 +82,9 @@ class Graph(Mapping):
         sources: list[Iterable[Callable]] = [[fn for _, fn in find_functions(module)] for module in modules]
         if functions:
             sources.append(_check_functions(functions))
-        lenient = adapter.method_for("do_check_edge_types_match") if adapter else None
         with collector_paused():
             nodes = _assembly.collect_nodes(sources, config, allow_overrides=allow_module_overrides)
-            _assembly.wire(nodes, config, _assembly.EdgeTypeChecker(lenient))
+            _assembly.wire(nodes, config, adapter)
         return cls(nodes, config, adapter, modules=modules)
 
     @classmethod
@@ -109,17 +108,16 @@ class Graph(Mapping):
         """The graph of these nodes (copied, then wired like nodes built from functions)."""
         config = dict(config or {})
         adapter = _as_adapter_set(adapter)
-        lenient = adapter.method_for("do_check_edge_types_match") if adapter else None
         with collector_paused():
             wired = _assembly.copy_unwired(nodes)
-            _assembly.wire(wired, config, _assembly.EdgeTypeChecker(lenient))
+            _assembly.wire(wired, config, adapter)
         return cls(wired, config, adapter)
 
     def with_nodes(self, nodes: Mapping[str, Node] | Iterable[Node]) -> Graph:
         """A new graph with ``nodes`` added (replacing same-named ones); this one is unchanged."""
         new_nodes = list(nodes.values()) if isinstance(nodes, Mapping) else list(nodes)
         replaced = {n.name for n in new_nodes}
-        kept = [n for n in self._nodes.values() if n.name not in replaced and not n.user_defined]
+        kept = [n for n in self._nodes.values() if n.name not in replaced]
         graph = Graph.from_nodes(kept + new_nodes, self._config, self._adapter)
         graph._modules = self._modules
         return graph
@@ -185,13 +183,11 @@ class Graph(Mapping):
 
     # -- traversal -------------------------------------------------------------------------
     def _require(self, names: Iterable[str]) -> list[Node]:
-        found, unknown = [], []
-        for name in names:
-            node_ = self._nodes.get(name)
-            (found if node_ is not None else unknown).append(node_ if node_ is not None else name)
+        names = list(names)
+        unknown = [name for name in names if name not in self._nodes]
         if unknown:
             raise UnknownNodesError.for_names(unknown, self._nodes)
-        return found
+        return [self._nodes[name] for name in names]
 
     def _closure(self, start: Iterable[Node], neighbours: Callable[[Node], Iterable[Node]]) -> list[Node]:
         seen: set[str] = set()
@@ -269,17 +265,7 @@ class Graph(Mapping):
     ) -> tuple[set[Node], set[Node]]:
         """``(nodes, user_nodes)``: everything needed for ``final_vars``, and its inputs."""
         overrides = set(runtime_overrides or ())
-        needed: list[Node] = []
-        seen: set[str] = set()
-        stack = self._require(final_vars)
-        while stack:
-            node_ = stack.pop()
-            if node_.name in seen:
-                continue
-            seen.add(node_.name)
-            needed.append(node_)
-            if node_.name not in overrides:
-                stack.extend(node_.dependencies)
+        needed = self._closure(self._require(final_vars), lambda n: () if n.name in overrides else n.dependencies)
         return set(needed), {n for n in needed if n.user_defined}
 
     def get_downstream_nodes(self, var_changes: Iterable[str]) -> set[Node]:
