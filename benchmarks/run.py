@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import plugin_discovery
 import report
 from dag_gen import SHAPES, write_module
 from measure import cold_import, run_workload
@@ -142,11 +143,14 @@ def main() -> None:
         scratch.mkdir()
         modules_dir.mkdir()
         imports = measure_imports([current, reference], settings, scratch)
+        log("plugin discovery (current only)")
+        discovery = plugin_discovery.measure(current, settings.launches, scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
         report.compare_to_plain(workload)
     tables = report.import_tables(imports, current.label, reference.label, settings.launches)
+    tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -163,7 +167,10 @@ def main() -> None:
         "runtime_s": elapsed,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({"meta": meta, "imports": imports, "workloads": workloads}, indent=1) + "\n")
+    args.output.write_text(
+        json.dumps({"meta": meta, "imports": imports, "plugin_discovery": discovery, "workloads": workloads}, indent=1)
+        + "\n"
+    )
 
     render = report.render_markdown if args.markdown else report.render_text
     print(

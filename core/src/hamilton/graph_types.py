@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hamilton import htypes
-from hamilton.node import DependencyType
+from hamilton.node import DependencyType, NodeType
 
 if TYPE_CHECKING:
     from hamilton.graph import Graph
     from hamilton.node import Node
 
 logger = logging.getLogger(__name__)
+_ROLES = {NodeType.EXPAND: "expand", NodeType.COLLECT: "collect"}
 
 
 def _strip_docstrings(source: str) -> str:
@@ -69,6 +70,9 @@ class HamiltonNode:
     required_dependencies: set[str] = dataclasses.field(default_factory=set)
     optional_dependencies: set[str] = dataclasses.field(default_factory=set)
     optional_dependencies_default_values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Beyond 1.x's fields: "standard", "expand" (Parallelizable) or "collect" (Collect), so that
+    # tools such as renderers can show parallel blocks.
+    role: str = "standard"
 
     @staticmethod
     def from_node(n: Node) -> HamiltonNode:
@@ -82,6 +86,7 @@ class HamiltonNode:
             required_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.REQUIRED},
             optional_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.OPTIONAL},
             optional_dependencies_default_values=dict(n.default_parameter_values),
+            role=_ROLES.get(n.node_role, "standard"),
         )
 
     @functools.cached_property

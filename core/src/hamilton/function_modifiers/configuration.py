@@ -1,0 +1,114 @@
+"""Choosing functions by configuration: ``@config.when(region="us")`` and friends.
+
+A config-decorated function takes part only when its condition holds for the driver's config.
+Its node is named after the function up to the last ``__`` (``rate__us`` defines ``rate``), so
+several variants can define the same node; ``name=`` sets the node name explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from hamilton.function_modifiers.base import (
+    CONFIG_KEYS_ATTRIBUTE,
+    InvalidDecoratorException,
+    NodeResolver,
+    sanitize_function_name,
+)
+
+UNKNOWN_CONFIG = "__UNKNOWN__"
+
+
+class config(NodeResolver):  # noqa: N801 - 1.x's public name
+    """Include the function only when ``resolves(config)`` is true.
+
+    :param resolves: a predicate over the config.
+    :param target_name: the node's name (default: the function name up to the last ``__``).
+    :param config_used: the config keys the predicate reads; when omitted it receives the whole
+        config and nodes are tagged ``hamilton.config="__UNKNOWN__"``.
+    """
+
+    def __init__(
+        self,
+        resolves: Callable[[dict[str, Any]], bool],
+        target_name: str | None = None,
+        config_used: list[str] | None = None,
+    ):
+        self.does_resolve = resolves
+        self.target_name = target_name
+        self._config_used = config_used
+
+    def required_config(self) -> list[str] | None:
+        return [] if self._config_used is not None else None
+
+    def optional_config(self) -> dict[str, Any] | None:
+        return {key: None for key in self._config_used} if self._config_used is not None else {}
+
+    def validate(self, fn: Callable) -> None:
+        if self.target_name is None and fn.__name__.endswith("__"):
+            raise InvalidDecoratorException(
+                "Config will always use the portion of the function name before the last __. "
+                f"{fn.__qualname__} ends with __, so it would be unnamed: rename it, or pass name=."
+            )
+
+    def resolve(self, fn: Callable, config: dict[str, Any]) -> Callable | None:
+        if not self.does_resolve(config):
+            return None
+        original = fn.__dict__.get("__original_name__", fn.__name__)
+        fn.__original_name__ = original
+        fn.__name__ = self.target_name or sanitize_function_name(original)
+        keys = list(fn.__dict__.get(CONFIG_KEYS_ATTRIBUTE, ()))
+        for key in self._config_used if self._config_used is not None else [UNKNOWN_CONFIG]:
+            if key not in keys:
+                keys.append(key)
+        setattr(fn, CONFIG_KEYS_ATTRIBUTE, keys)
+        return fn
+
+    @staticmethod
+    def when(name: str | None = None, **key_value_pairs: Any) -> config:
+        """Include the function when ``config[key] == value`` for every pair."""
+        return config(
+            lambda cfg: all(cfg.get(key) == value for key, value in key_value_pairs.items()),
+            target_name=name,
+            config_used=list(key_value_pairs),
+        )
+
+    @staticmethod
+    def when_not(name: str | None = None, **key_value_pairs: Any) -> config:
+        """Include the function when ``config[key] != value`` for every pair."""
+        return config(
+            lambda cfg: all(cfg.get(key) != value for key, value in key_value_pairs.items()),
+            target_name=name,
+            config_used=list(key_value_pairs),
+        )
+
+    @staticmethod
+    def when_in(name: str | None = None, **key_value_group_pairs: Collection[Any]) -> config:
+        """Include the function when ``config[key]`` is one of ``values`` for every pair."""
+        return config(
+            lambda cfg: all(cfg.get(key) in values for key, values in key_value_group_pairs.items()),
+            target_name=name,
+            config_used=list(key_value_group_pairs),
+        )
+
+    @staticmethod
+    def when_not_in(**key_value_group_pairs: Collection[Any]) -> config:
+        """Include the function when ``config[key]`` is none of ``values`` for every pair."""
+        return config(
+            lambda cfg: all(cfg.get(key) not in values for key, values in key_value_group_pairs.items()),
+            config_used=list(key_value_group_pairs),
+        )
+
+
+class hamilton_exclude(NodeResolver):  # noqa: N801 - 1.x's public name
+    """Keep a public function out of the dataflow. Use the instance: ``@hamilton_exclude``."""
+
+    def resolve(self, fn: Callable, config: dict[str, Any]) -> Callable | None:
+        return None
+
+    def validate(self, fn: Callable) -> None:
+        pass
+
+
+hamilton_exclude = hamilton_exclude()  # type: ignore[assignment,misc]

@@ -1,0 +1,105 @@
+"""The public plugin API, re-exported by ``hamilton.plugins`` (see its docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hamilton.plugins._manager import PluginInfo, system
+
+
+def register(plugin: object, name: str | None = None) -> PluginInfo:
+    """Register a plugin object or module by hand — no entry point or discovery needed."""
+    return system().register(plugin, name)
+
+
+def load(name: str) -> bool:
+    """Load the installed plugin ``name`` now (normally done lazily). True if it loaded."""
+    return system().load(name)
+
+
+def load_all() -> bool:
+    """Load every installed plugin not loaded yet. True if any loaded."""
+    return system().load_all()
+
+
+def list_plugins() -> list[PluginInfo]:
+    """Installed and registered plugins with their distribution, version and status."""
+    return system().list_plugins()
+
+
+def plugin_manager() -> Any:
+    """The ``pluggy.PluginManager`` of the ``hamilton`` project."""
+    return system().manager
+
+
+# Names first-party plugin distributions provide, and the apache-hamilton extra installing each.
+_FIRST_PARTY = {"pandas": "pandas", "polars": "polars", "mermaid": "mermaid", "graphviz": "graphviz", "dot": "graphviz"}
+
+
+class PluginNotFoundError(KeyError):
+    """Nothing registered under the requested name, even after loading every plugin."""
+
+    def __str__(self) -> str:  # KeyError would print the message quoted and escaped
+        return str(self.args[0])
+
+
+def _lookup(kind: str, name: str, table: Callable[[], dict[str, Any]]) -> Any:
+    """``table()[name]``; on a miss, load every remaining plugin and look again."""
+    found = table().get(name)
+    if found is None and system().load_all():
+        found = table().get(name)
+    if found is None:
+        available = sorted(table())
+        extra = _FIRST_PARTY.get(name)
+        install = f'pip install "apache-hamilton[{extra}]"' if extra else "installing the plugin that provides it"
+        failed = [info.name for info in system().list_plugins() if info.status == "failed"]
+        hint = f" Plugins that failed to load: {failed} (see hamilton.plugins.list_plugins())." if failed else ""
+        raise PluginNotFoundError(
+            f"No {kind} named {name!r}. Available: {available or 'none'}. Add it by {install}, or "
+            f"register one with hamilton.plugins.register().{hint}"
+        )
+    return found
+
+
+def renderer(name: str) -> Any:
+    """The renderer registered as ``name`` (``"json"``, ``"mermaid"``, ``"graphviz"``...)."""
+    return _lookup("renderer", name, lambda: system().registry.renderers)
+
+
+def loaders(name: str) -> list[type]:
+    """Loader classes registered for format ``name``, in registration order."""
+    return _lookup("loader", name, lambda: system().registry.loaders)
+
+
+def savers(name: str) -> list[type]:
+    """Saver classes registered for format ``name``, in registration order."""
+    return _lookup("saver", name, lambda: system().registry.savers)
+
+
+def adapter(name: str, **options: Any) -> Any:
+    """A new lifecycle adapter from the factory registered as ``name``."""
+    return _lookup("adapter", name, lambda: system().registry.factories["adapters"])(**options)
+
+
+def executor(name: str, **options: Any) -> Any:
+    """A new executor from the factory registered as ``name`` (``"threads"``, ``"processes"``...)."""
+    return _lookup("executor", name, lambda: system().registry.factories["executors"])(**options)
+
+
+def result_builder(name: str, **options: Any) -> Any:
+    """A new result builder from the factory registered as ``name`` (``"dict"``, ``"pandas"``...)."""
+    return _lookup("result builder", name, lambda: system().registry.factories["result_builders"])(**options)
+
+
+def dataframe_backend(value: object) -> Any | None:
+    """The dataframe backend for ``value`` (a frame, or a frame class), or ``None``.
+
+    On a miss, the plugin named after the value's library is loaded and the lookup retried.
+    """
+    registry = system().registry
+    type_ = value if isinstance(value, type) else type(value)
+    backend = registry.backend_for_type(type_)
+    if backend is None and system().load((type_.__module__ or "").partition(".")[0]):
+        backend = registry.backend_for_type(type_)
+    return backend

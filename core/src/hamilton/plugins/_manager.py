@@ -1,0 +1,287 @@
+"""Discovering, loading and registering plugins — lazily, once, and without letting one broken
+plugin break a run.
+
+Nothing here runs at ``import hamilton``. The first time core needs something a plugin might
+provide, entry points of the ``hamilton.plugins`` group are listed (fast, see
+``_entry_points``); then plugins load one at a time:
+
+* a plugin named after a library (``pandas``) loads when a value of that library is first
+  dispatched (:func:`load_for_value`; the library is already imported then);
+* a lookup by name that misses (renderer ``"mermaid"``) loads every plugin not loaded yet;
+* ``register(plugin)`` adds a plugin by hand (notebooks, tests, Lambda handlers).
+
+A plugin that fails to import or register is skipped with one ``HamiltonPluginWarning`` naming
+it, its distribution and the error, and is recorded (see :func:`list_plugins`). Environment
+switches:
+
+``HAMILTON_PLUGINS_ALLOW``  comma-separated names: only these load automatically
+``HAMILTON_PLUGINS_DENY``   comma-separated names never loaded automatically; ``*`` disables
+                            automatic loading (1.x's ``HAMILTON_AUTOLOAD_EXTENSIONS=0`` too)
+``HAMILTON_PLUGINS_STRICT`` ``1``: a failing plugin raises :class:`PluginLoadError` instead
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any
+
+from hamilton.plugins import _entry_points
+from hamilton.plugins._registry import Registry, collect
+from hamilton.plugins._versions import satisfies
+from hamilton.version import VERSION
+
+HOOKS = (
+    "hamilton_renderers",
+    "hamilton_materializers",
+    "hamilton_fingerprinters",
+    "hamilton_adapters",
+    "hamilton_executors",
+    "hamilton_result_builders",
+    "hamilton_dataframe_backends",
+)
+VERSION_ATTRIBUTE = "HAMILTON_CORE_VERSIONS"
+
+
+class HamiltonPluginWarning(UserWarning):
+    """A plugin was skipped because it failed to load or does not support this core."""
+
+
+class PluginLoadError(ImportError):
+    """Raised instead of a warning in strict mode (``HAMILTON_PLUGINS_STRICT=1``)."""
+
+
+class PluginInfo:
+    """One plugin as :func:`list_plugins` reports it.
+
+    ``status`` is ``"available"`` (installed, not loaded yet), ``"loaded"``, ``"registered"``
+    (added by hand), ``"skipped"`` (denied, not allowed, or an unsupported core version) or
+    ``"failed"``; ``reason`` says why for the last two; ``provides`` lists, per kind, the names
+    the plugin contributed.
+    """
+
+    __slots__ = ("distribution", "name", "provides", "reason", "status", "value", "version")
+
+    def __init__(self, name: str, distribution: str | None, version: str | None, value: str | None = None):
+        self.name = name
+        self.distribution = distribution
+        self.version = version
+        self.value = value
+        self.status = "available"
+        self.reason: str | None = None
+        self.provides: dict[str, list[str]] = {}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {slot: getattr(self, slot) for slot in self.__slots__}
+
+    def __repr__(self) -> str:
+        origin = f" from {self.distribution} {self.version}" if self.distribution else ""
+        reason = f": {self.reason}" if self.reason else ""
+        return f"<plugin {self.name}{origin} {self.status}{reason}>"
+
+
+def _names(variable: str) -> set[str]:
+    return {part.strip() for part in os.environ.get(variable, "").split(",") if part.strip()}
+
+
+def _strict() -> bool:
+    return os.environ.get("HAMILTON_PLUGINS_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _policy_block(name: str) -> str | None:
+    """Why automatic loading of ``name`` is switched off, or ``None``."""
+    if os.environ.get("HAMILTON_AUTOLOAD_EXTENSIONS", "").strip() == "0":
+        return "automatic loading is disabled (HAMILTON_AUTOLOAD_EXTENSIONS=0)"
+    deny = _names("HAMILTON_PLUGINS_DENY")
+    if "*" in deny:
+        return "automatic loading is disabled (HAMILTON_PLUGINS_DENY=*)"
+    if name in deny:
+        return "denied by HAMILTON_PLUGINS_DENY"
+    allow = _names("HAMILTON_PLUGINS_ALLOW")
+    if allow and name not in allow:
+        return "not in HAMILTON_PLUGINS_ALLOW"
+    return None
+
+
+class PluginSystem:
+    """The process-wide plugin state: the pluggy manager, the entry points, the registry."""
+
+    def __init__(self, paths: list[str] | None = None):
+        self._paths = paths
+        self._lock = threading.RLock()
+        self._manager: Any = None
+        self._entry_points: dict[str, list[_entry_points.EntryPoint]] | None = None
+        self._infos: dict[str, PluginInfo] = {}
+        self._attempted: set[str] = set()
+        self.registry = Registry()
+
+    # -- the pluggy manager -----------------------------------------------------------------
+    @property
+    def manager(self) -> Any:
+        """The ``pluggy.PluginManager`` of the ``hamilton`` project (created on first use)."""
+        if self._manager is None:
+            import pluggy
+
+            from hamilton.plugins import hookspecs
+
+            manager = pluggy.PluginManager(hookspecs.PROJECT)
+            manager.add_hookspecs(hookspecs)
+            self._manager = manager
+        return self._manager
+
+    # -- discovery -------------------------------------------------------------------------------
+    def entry_points(self) -> dict[str, list[_entry_points.EntryPoint]]:
+        """Installed ``hamilton.plugins`` entry points by name (listed once per process)."""
+        if self._entry_points is None:
+            with self._lock:
+                if self._entry_points is None:
+                    by_name: dict[str, list[_entry_points.EntryPoint]] = {}
+                    for entry_point in _entry_points.discover(self._paths):
+                        by_name.setdefault(entry_point.name, []).append(entry_point)
+                        key = self._key(entry_point, by_name[entry_point.name])
+                        self._infos.setdefault(
+                            key,
+                            PluginInfo(key, entry_point.distribution, entry_point.version, entry_point.value),
+                        )
+                    self._entry_points = by_name
+        return self._entry_points
+
+    @staticmethod
+    def _key(entry_point: _entry_points.EntryPoint, same_name: list) -> str:
+        """A unique plugin name: the entry point's, or ``name@distribution`` for a clash."""
+        return entry_point.name if same_name[0] is entry_point else f"{entry_point.name}@{entry_point.distribution}"
+
+    # -- loading ---------------------------------------------------------------------------------
+    def load(self, name: str) -> bool:
+        """Load the plugin(s) installed under entry-point ``name`` (once). True if any loaded."""
+        candidates = self.entry_points().get(name)
+        if not candidates or name in self._attempted:
+            return False
+        with self._lock:
+            if name in self._attempted:
+                return False
+            self._attempted.add(name)
+            loaded = False
+            for entry_point in candidates:
+                loaded |= self._load_entry_point(entry_point, self._key(entry_point, candidates))
+            return loaded
+
+    def load_all(self) -> bool:
+        """Load every installed plugin not loaded yet. True if any loaded."""
+        loaded = False
+        for name in list(self.entry_points()):
+            loaded |= self.load(name)
+        return loaded
+
+    def load_for_value(self, value: object) -> bool:
+        """Load the plugin named after the library ``value`` comes from, if any. True if loaded."""
+        return self.load(library_of(value))
+
+    def _load_entry_point(self, entry_point: _entry_points.EntryPoint, key: str) -> bool:
+        info = self._infos[key]
+        blocked = _policy_block(entry_point.name)
+        if blocked is not None:
+            info.status, info.reason = "skipped", blocked
+            return False
+        origin = f"the {entry_point.distribution} {entry_point.version} distribution ({entry_point.value})"
+        try:  # one broken plugin must not break the run
+            plugin = entry_point.load()
+            supported = getattr(plugin, VERSION_ATTRIBUTE, None)
+            compatible = supported is None or satisfies(VERSION, supported)
+            if compatible:
+                info.provides = self._register(plugin, key, origin)
+        except Exception as error:
+            info.status, info.reason = "failed", f"{type(error).__name__}: {error}"
+            self._report(
+                f"Hamilton plugin '{key}' from {origin} failed to load and was skipped: "
+                f"{type(error).__name__}: {error}. Fix or uninstall it, or silence this with "
+                f"HAMILTON_PLUGINS_DENY={entry_point.name}.",
+                error,
+            )
+            return False
+        if not compatible:
+            core = ".".join(str(part) for part in VERSION)
+            info.status, info.reason = "skipped", f"supports apache-hamilton {supported}, this is {core}"
+            self._report(
+                f"Hamilton plugin '{key}' from {origin} was skipped: it supports apache-hamilton "
+                f"{supported}, and this is {core}. Install a version of {entry_point.distribution} "
+                "made for this core."
+            )
+            return False
+        info.status = "loaded"
+        return True
+
+    @staticmethod
+    def _report(message: str, error: Exception | None = None) -> None:
+        if _strict():
+            raise PluginLoadError(message) from error
+        import warnings
+
+        warnings.warn(message, HamiltonPluginWarning, stacklevel=2)
+
+    def register(self, plugin: object, name: str | None = None) -> PluginInfo:
+        """Register ``plugin`` by hand (allow/deny lists do not apply). Raises if it is invalid."""
+        with self._lock:
+            key = name or getattr(plugin, "__name__", None) or f"{type(plugin).__qualname__}-{id(plugin):x}"
+            if key in self._infos and self._infos[key].status in ("loaded", "registered"):
+                raise ValueError(f"A plugin named {key!r} is already registered; pass another name=.")
+            info = PluginInfo(key, None, None)
+            info.provides = self._register(plugin, key, f"plugin {key!r}")
+            info.status = "registered"
+            self._infos[key] = info
+            return info
+
+    def _register(self, plugin: object, key: str, origin: str) -> dict[str, list[str]]:
+        """Register with pluggy, call the plugin's hooks, validate, commit — or undo everything."""
+        manager = self.manager
+        manager.register(plugin, name=key)
+        try:
+            manager.check_pending()  # a misspelled hook name is an error, not a silent no-op
+            results = {}
+            for hook in HOOKS:
+                for implementation in getattr(manager.hook, hook).get_hookimpls():
+                    if implementation.plugin is plugin:
+                        results[hook] = implementation.function()
+            contribution = collect(results, origin)
+        except Exception:
+            manager.unregister(plugin)
+            raise
+        self.registry.commit(contribution)
+        return contribution.summary()
+
+    # -- reporting -------------------------------------------------------------------------------
+    def list_plugins(self) -> list[PluginInfo]:
+        """Every installed or registered plugin and its status (does not load anything)."""
+        self.entry_points()
+        return sorted(self._infos.values(), key=lambda info: info.name)
+
+
+def library_of(value: object) -> str:
+    """The top-level module of ``value``'s type (``"pandas"`` for a DataFrame), never importing."""
+    return (type(value).__module__ or "").partition(".")[0]
+
+
+def is_instance_of(value: object, module: str, class_name: str) -> bool:
+    """``isinstance(value, module.class_name)`` if ``module`` is already imported, else False.
+
+    Detects a library's types the narwhals way: a value of a library means the library is
+    imported already, so ``sys.modules`` is enough and nothing gets imported to find out.
+    """
+    loaded = sys.modules.get(module)
+    cls = getattr(loaded, class_name, None) if loaded is not None else None
+    return isinstance(cls, type) and isinstance(value, cls)
+
+
+_system: PluginSystem | None = None
+_system_lock = threading.Lock()
+
+
+def system() -> PluginSystem:
+    """The process-wide :class:`PluginSystem`."""
+    global _system
+    if _system is None:
+        with _system_lock:
+            if _system is None:
+                _system = PluginSystem()
+    return _system

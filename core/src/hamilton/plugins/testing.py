@@ -1,0 +1,371 @@
+"""Contract tests for plugin authors: subclass, fill in a factory, run with pytest.
+
+Each ``*Contract`` class is a pytest test class (its methods are ``test_*``) checking that a
+plugin behaves as core expects. Subclass it in your test suite, name the subclass ``Test...``
+and implement the ``make_*`` methods it documents::
+
+    from hamilton.plugins.testing import RendererContract
+
+    class TestMyRenderer(RendererContract):
+        def make_renderer(self):
+            return MyRenderer()
+
+Requires pytest (a test dependency of your plugin, not of Hamilton).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any
+
+from hamilton.graph_types import HamiltonGraph
+
+# -- renderers --------------------------------------------------------------------------------
+
+
+def contract_graph() -> HamiltonGraph:
+    """A small graph with awkward names and docs: quotes, brackets, unicode, HTML, a namespace."""
+    from hamilton.graph import Graph
+    from hamilton.node import DependencyType, Node
+
+    def source(value: int) -> int:
+        return value
+
+    nodes = [
+        Node("source", int, 'Reads "raw" <data> & more', callabl=source, input_types={"value": int}),
+        Node("total [€]", float, "Sum in euros — ünïcödé", callabl=lambda **kw: 0.0, input_types={"source": int}),
+        Node(
+            'quoted "name"',
+            str,
+            "<script>alert('x')</script>",
+            callabl=lambda **kw: "",
+            input_types={"total [€]": float, "flag": (bool, DependencyType.OPTIONAL)},
+            optional_values={"flag": False},
+        ),
+        Node("inner", int, "", callabl=lambda **kw: 1, input_types={"source": int}, namespace=("ns",)),
+    ]
+    return HamiltonGraph.from_graph(Graph.from_nodes(nodes))
+
+
+def _appears(text: str, name: str) -> bool:
+    candidates = {name, html.escape(name), html.escape(name, quote=False), json.dumps(name)[1:-1]}
+    return any(candidate in text for candidate in candidates)
+
+
+class RendererContract:
+    """Implement :meth:`make_renderer`. Text renderers must mention every node."""
+
+    def make_renderer(self) -> Any:
+        raise NotImplementedError("return the renderer under test")
+
+    def node_appears(self, output: str, name: str) -> bool:
+        """Whether ``name`` appears in ``output`` (override for renderers that encode names)."""
+        return _appears(output, name)
+
+    def test_declares_a_name_and_a_media_type(self) -> None:
+        renderer = self.make_renderer()
+        assert isinstance(renderer.name, str)
+        assert renderer.name
+        assert isinstance(renderer.media_type, str)
+        assert "/" in renderer.media_type
+
+    def test_returns_what_its_media_type_says(self) -> None:
+        from hamilton.plugins.interfaces import returns_text
+
+        renderer = self.make_renderer()
+        output = renderer.render(contract_graph())
+        assert isinstance(output, str if returns_text(renderer.media_type) else bytes)
+        assert output
+
+    def test_every_node_appears_in_text_output(self) -> None:
+        from hamilton.plugins.interfaces import returns_text
+
+        renderer = self.make_renderer()
+        output = renderer.render(contract_graph())
+        if returns_text(renderer.media_type):
+            missing = [n.name for n in contract_graph().nodes if not self.node_appears(output, n.name)]
+            assert not missing, f"nodes missing from the rendering: {missing}"
+
+    def test_is_deterministic(self) -> None:
+        renderer = self.make_renderer()
+        assert renderer.render(contract_graph()) == renderer.render(contract_graph())
+
+    def test_accepts_a_run_state(self) -> None:
+        from hamilton.plugins.interfaces import NodeRunState
+
+        state = {"source": NodeRunState("ran", duration=0.01), "total [€]": NodeRunState("failed", error="boom")}
+        assert self.make_renderer().render(contract_graph(), run_state=state)
+
+    def test_rejects_unknown_options(self) -> None:
+        import pytest
+
+        with pytest.raises(TypeError):
+            self.make_renderer().render(contract_graph(), no_such_option_for_any_renderer=True)
+
+
+# -- materializers ----------------------------------------------------------------------------
+
+
+class MaterializerContract:
+    """Implement :meth:`saver`, :meth:`loader` (instances writing/reading under ``path``) and
+    :meth:`sample_value`."""
+
+    def saver(self, path: Any) -> Any:
+        raise NotImplementedError("return a saver instance that writes under path")
+
+    def loader(self, path: Any) -> Any:
+        raise NotImplementedError("return a loader instance that reads what saver(path) wrote")
+
+    def sample_value(self) -> Any:
+        raise NotImplementedError("return a value the saver accepts")
+
+    def assert_equal(self, loaded: Any, original: Any) -> None:
+        """How to compare a loaded value with the original (override for dataframes)."""
+        assert loaded == original
+
+    def test_saver_and_loader_share_a_format_name(self, tmp_path: Any) -> None:
+        saver, loader = type(self.saver(tmp_path)), type(self.loader(tmp_path))
+        assert saver.name() == loader.name()
+        assert saver.can_save()
+        assert loader.can_load()
+
+    def test_the_sample_type_is_applicable(self, tmp_path: Any) -> None:
+        from hamilton.htypes import custom_subclass_check
+
+        value_type = type(self.sample_value())
+        for cls in (type(self.saver(tmp_path)), type(self.loader(tmp_path))):
+            assert any(custom_subclass_check(value_type, t) for t in cls.applicable_types())
+
+    def test_save_returns_metadata(self, tmp_path: Any) -> None:
+        metadata = self.saver(tmp_path).save_data(self.sample_value())
+        assert isinstance(metadata, dict)
+
+    def test_round_trip(self, tmp_path: Any) -> None:
+        original = self.sample_value()
+        self.saver(tmp_path).save_data(original)
+        loaded, metadata = self.loader(tmp_path).load_data(type(original))
+        assert isinstance(metadata, dict)
+        self.assert_equal(loaded, original)
+
+
+# -- fingerprinters ---------------------------------------------------------------------------
+
+
+class FingerprinterContract:
+    """Implement :meth:`make_values` (distinct values of your type) and :meth:`make_equal_pair`
+    (two distinct objects that are equal). Register your plugin first (or set :attr:`plugin`)."""
+
+    plugin: Any = None
+
+    def make_values(self) -> list[Any]:
+        raise NotImplementedError("return at least two distinct values of the type")
+
+    def make_equal_pair(self) -> tuple[Any, Any]:
+        raise NotImplementedError("return two equal but distinct objects of the type")
+
+    def _hash(self) -> Callable[[Any], str]:
+        from hamilton import fingerprinting, plugins
+
+        if self.plugin is not None and not any(
+            i.name == getattr(self.plugin, "__name__", None) for i in plugins.list_plugins()
+        ):
+            plugins.register(self.plugin)
+        return fingerprinting.hash_value
+
+    def test_the_type_has_a_fingerprinter(self) -> None:
+        from hamilton import fingerprinting
+
+        hash_value = self._hash()
+        value = self.make_values()[0]
+        implementation = hash_value.dispatch(type(value))
+        assert implementation is not hash_value.dispatch(object), "no fingerprinter is registered for the type"
+        assert hash_value(value) != fingerprinting.UNHASHABLE
+
+    def test_fingerprints_are_deterministic_strings(self) -> None:
+        hash_value = self._hash()
+        for value in self.make_values():
+            assert isinstance(hash_value(value), str)
+            assert hash_value(value) == hash_value(value)
+
+    def test_equal_values_have_equal_fingerprints(self) -> None:
+        first, second = self.make_equal_pair()
+        assert first is not second
+        assert self._hash()(first) == self._hash()(second)
+
+    def test_distinct_values_have_distinct_fingerprints(self) -> None:
+        values = self.make_values()
+        fingerprints = {self._hash()(value) for value in values}
+        assert len(fingerprints) == len(values)
+
+
+# -- executors --------------------------------------------------------------------------------
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+class ExecutorContract:
+    """Implement :meth:`make_executor`. Tasks are module-level functions, so process-based
+    executors can pickle them."""
+
+    def make_executor(self) -> Any:
+        raise NotImplementedError("return a new executor")
+
+    def test_submit_returns_a_future_of_the_result(self) -> None:
+        executor = self.make_executor()
+        try:
+            assert executor.submit(_square, 7).result(timeout=60) == 49
+        finally:
+            executor.shutdown(wait=True)
+
+    def test_errors_travel_through_the_future(self) -> None:
+        import pytest
+
+        executor = self.make_executor()
+        try:
+            future = executor.submit(_fail, "boom")
+            with pytest.raises(ValueError, match="boom"):
+                future.result(timeout=60)
+        finally:
+            executor.shutdown(wait=True)
+
+    def test_many_tasks(self) -> None:
+        executor = self.make_executor()
+        try:
+            futures = [executor.submit(_square, value) for value in range(20)]
+            assert [future.result(timeout=60) for future in futures] == [value * value for value in range(20)]
+        finally:
+            executor.shutdown(wait=True)
+
+
+# -- result builders --------------------------------------------------------------------------
+
+
+def _contract_value(x: int) -> int:
+    return x + 1
+
+
+def _contract_double(_contract_value: int) -> int:
+    return _contract_value * 2
+
+
+class ResultBuilderContract:
+    """Implement :meth:`make_builder`; override :meth:`sample_outputs` for builders that need
+    particular values (e.g. dataframes)."""
+
+    def make_builder(self) -> Any:
+        raise NotImplementedError("return the result builder under test")
+
+    def sample_outputs(self) -> dict[str, Any]:
+        return {"a": 1, "b": 2}
+
+    def test_builds_a_result_from_outputs(self) -> None:
+        assert self.make_builder().build_result(**self.sample_outputs()) is not None
+
+    def test_declares_an_output_type(self) -> None:
+        builder = self.make_builder()
+        output_type = builder.output_type() if hasattr(builder, "output_type") else object
+        assert output_type is not None
+
+    def test_shapes_a_driver_run(self) -> None:
+        from hamilton import driver
+
+        builder = self.make_builder()
+        dr = driver.Builder().with_functions(_contract_value, _contract_double).with_adapters(builder).build()
+        assert dr.execute(["_contract_double"], inputs={"x": 1}) is not None
+
+
+# -- adapters ---------------------------------------------------------------------------------
+
+
+class AdapterContract:
+    """Implement :meth:`make_adapter`: a lifecycle adapter that lets a run complete."""
+
+    def make_adapter(self) -> Any:
+        raise NotImplementedError("return the adapter under test")
+
+    def test_is_a_lifecycle_adapter(self) -> None:
+        from hamilton.lifecycle.base import LifecycleAdapterSet
+
+        assert LifecycleAdapterSet(self.make_adapter())._hooks or LifecycleAdapterSet(self.make_adapter())._methods
+
+    def test_a_run_with_the_adapter_completes(self) -> None:
+        from hamilton import driver
+
+        dr = (
+            driver.Builder()
+            .with_functions(_contract_value, _contract_double)
+            .with_adapters(self.make_adapter())
+            .build()
+        )
+        assert dr.execute(["_contract_double"], inputs={"x": 1})
+
+
+# -- dataframe backends ----------------------------------------------------------------------
+
+
+class DataFrameBackendContract:
+    """Implement :meth:`make_backend` and :meth:`make_frame` (a frame with int columns ``a``
+    = [1, 2, 3] and ``b`` = [4, 5, 6]); override :meth:`as_list` if columns are not iterable."""
+
+    def make_backend(self) -> Any:
+        raise NotImplementedError("return the backend under test")
+
+    def make_frame(self) -> Any:
+        raise NotImplementedError("return a frame with columns a=[1, 2, 3] and b=[4, 5, 6]")
+
+    def as_list(self, column: Any) -> list[Any]:
+        return list(column)
+
+    def test_handles_the_frame_type(self) -> None:
+        assert isinstance(self.make_frame(), self.make_backend().dataframe_types)
+
+    def test_column_names(self) -> None:
+        assert self.make_backend().column_names(self.make_frame()) == ["a", "b"]
+
+    def test_get_column(self) -> None:
+        import pytest
+
+        backend = self.make_backend()
+        assert self.as_list(backend.get_column(self.make_frame(), "b")) == [4, 5, 6]
+        with pytest.raises(KeyError):
+            backend.get_column(self.make_frame(), "missing")
+
+    def test_column_type(self) -> None:
+        backend = self.make_backend()
+        column = backend.get_column(self.make_frame(), "a")
+        expected = (
+            backend.column_type_for(type(self.make_frame()))
+            if hasattr(backend, "column_type_for")
+            else backend.column_type
+        )
+        if expected is not None:
+            assert isinstance(column, expected)
+
+    def test_fill_with_scalar(self) -> None:
+        backend = self.make_backend()
+        filled = backend.fill_with_scalar(self.make_frame(), "c", 0)
+        assert self.as_list(backend.get_column(filled, "c")) == [0, 0, 0]
+
+    def test_with_columns_adds_and_replaces(self) -> None:
+        backend = self.make_backend()
+        frame = self.make_frame()
+        new = backend.with_columns(frame, {"b": backend.get_column(frame, "a"), "c": backend.get_column(frame, "b")})
+        assert backend.column_names(new) == ["a", "b", "c"]
+        assert self.as_list(backend.get_column(new, "b")) == [1, 2, 3]
+
+    def test_select(self) -> None:
+        backend = self.make_backend()
+        assert backend.column_names(backend.select(self.make_frame(), ["b"])) == ["b"]
+
+    def test_schema_names_every_column(self) -> None:
+        schema = self.make_backend().schema(self.make_frame())
+        assert list(schema) == ["a", "b"]
+        assert all(isinstance(kind, str) for kind in schema.values())
