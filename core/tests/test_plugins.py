@@ -451,3 +451,17 @@ def test_version_clauses_compare_release_numbers(version, bound):
 def test_unreadable_version_clauses_are_errors():
     with pytest.raises(ValueError, match="~=2"):
         _versions.satisfies("2.0", "~=2")
+
+
+def test_an_installed_plugin_registered_by_hand_first_is_not_registered_twice(site):
+    name, renderer = renderer_plugin(site)
+    system = PluginSystem([str(site)])
+    module = __import__(name)
+    first = system.register(module)
+    assert system.register(module) is first  # registering again is a no-op
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        system.load_all()
+    assert renderer in system.registry.renderers
+    listed = {info.name: info for info in system.list_plugins()}
+    assert (listed[name].status, listed[name].reason) == ("loaded", "already registered by hand")

@@ -501,6 +501,11 @@ class LifecycleAdapterSet:
     def adapters(self) -> list[object]:
         return list(self._adapters)
 
+    def implemented_points(self) -> list[str]:
+        """Names of every hook, method and validator some adapter of the set implements."""
+        names = [name for name, _ in self._hooks] + [name for name, _ in self._methods] + list(self._validators)
+        return sorted(set(names))
+
     def __len__(self) -> int:
         return len(self._adapters)
 

@@ -187,6 +187,9 @@ class PluginSystem:
         origin = f"the {entry_point.distribution} {entry_point.version} distribution ({entry_point.value})"
         try:  # one broken plugin must not break the run
             plugin = entry_point.load()
+            if self.manager.is_registered(plugin):  # registered by hand already: nothing to add
+                info.status, info.reason = "loaded", "already registered by hand"
+                return False
             supported = getattr(plugin, VERSION_ATTRIBUTE, None)
             compatible = supported is None or satisfies(VERSION, supported)
             if compatible:
@@ -221,8 +224,15 @@ class PluginSystem:
         warnings.warn(message, HamiltonPluginWarning, stacklevel=2)
 
     def register(self, plugin: object, name: str | None = None) -> PluginInfo:
-        """Register ``plugin`` by hand (allow/deny lists do not apply). Raises if it is invalid."""
+        """Register ``plugin`` by hand (allow/deny lists do not apply). Raises if it is invalid.
+
+        Registering an object that is already registered (by hand or from its entry point)
+        returns its existing record.
+        """
         with self._lock:
+            if self.manager.is_registered(plugin):
+                registered_as = self.manager.get_name(plugin)
+                return self._infos.get(registered_as) or PluginInfo(registered_as, None, None)
             key = name or getattr(plugin, "__name__", None) or f"{type(plugin).__qualname__}-{id(plugin):x}"
             if key in self._infos and self._infos[key].status in ("loaded", "registered"):
                 raise ValueError(f"A plugin named {key!r} is already registered; pass another name=.")

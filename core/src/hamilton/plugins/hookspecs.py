@@ -14,7 +14,7 @@ hook                           returns
 hamilton_renderers             renderer objects (``name``, ``media_type``, ``render(graph, ...)``)
 hamilton_materializers         loader/saver classes (``name()``, ``applicable_types()``,
                                ``load_data(type_)`` / ``save_data(data)``)
-hamilton_fingerprinters        ``{type: function(value) -> str}`` for ``hamilton.fingerprinting``
+hamilton_fingerprinters        ``{type: function(value, *args, depth=0, **kwargs) -> str}``
 hamilton_adapters              ``{name: factory}`` of lifecycle adapters (trackers, progress...)
 hamilton_executors             ``{name: factory}`` of ``concurrent.futures.Executor``-like objects
 hamilton_result_builders       ``{name: factory}`` of result builders (``build_result(**outputs)``)
@@ -55,7 +55,9 @@ def hamilton_materializers() -> Collection[type]:
 @hookspec
 def hamilton_fingerprinters() -> Mapping[type, Callable[[object], str]]:
     """``{type: function}``: how to fingerprint values of a type (for caching). Registered into
-    :func:`hamilton.fingerprinting.hash_value` (a ``functools.singledispatch`` function)."""
+    :func:`hamilton.fingerprinting.hash_value` (a ``functools.singledispatch`` function), so each
+    function is called as ``function(value, *args, depth=0, **kwargs)`` — also for values nested
+    in lists and dicts — and returns a ``str``."""
 
 
 @hookspec

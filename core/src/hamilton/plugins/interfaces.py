@@ -60,10 +60,11 @@ class Renderer(abc.ABC):
     media_type: str
 
     @abc.abstractmethod
-    def render(self, graph: HamiltonGraph, *, run_state: RunState | None = None, **options: Any) -> str | bytes:
+    def render(self, graph: HamiltonGraph, *, run_state: RunState | None = None) -> str | bytes:
         """The rendering of ``graph``; ``run_state`` (node name -> state) when showing a run.
 
-        Unknown ``options`` must raise ``TypeError`` naming them, not be silently ignored.
+        Renderer-specific options are extra keyword-only parameters of the override (with
+        defaults), so an unknown option raises ``TypeError`` instead of being ignored.
         """
 
 
