@@ -445,8 +445,6 @@ def resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
 
 def _resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
     decorators = get_node_decorators(fn, config)
-    if decorators["resolve"] and CONFIG_KEYS_ATTRIBUTE in fn.__dict__:
-        del fn.__dict__[CONFIG_KEYS_ATTRIBUTE]  # resolvers record this pass's keys afresh
     for resolver in decorators["resolve"]:
         fn = resolver.resolve(fn, filter_config(config, resolver))
         if fn is None:

@@ -46,10 +46,11 @@ class config(NodeResolver):  # noqa: N801 - 1.x's public name
         return {key: None for key in self._config_used} if self._config_used is not None else {}
 
     def validate(self, fn: Callable) -> None:
-        if self.target_name is None and fn.__name__.endswith("__"):
+        if fn.__name__.endswith("__"):
             raise InvalidDecoratorException(
-                "Config will always use the portion of the function name before the last __. "
-                f"{fn.__qualname__} ends with __, so it would be unnamed: rename it, or pass name=."
+                "Config will always use the portion of the function name before the last __. For "
+                f"example, signups__v2 will map to signups, whereas {fn.__qualname__} ends with __: "
+                "rename it (e.g. to signups__v2)."
             )
 
     def resolve(self, fn: Callable, config: dict[str, Any]) -> Callable | None:
@@ -58,11 +59,8 @@ class config(NodeResolver):  # noqa: N801 - 1.x's public name
         original = fn.__dict__.get("__original_name__", fn.__name__)
         fn.__original_name__ = original
         fn.__name__ = self.target_name or sanitize_function_name(original)
-        keys = list(fn.__dict__.get(CONFIG_KEYS_ATTRIBUTE, ()))
-        for key in self._config_used if self._config_used is not None else [UNKNOWN_CONFIG]:
-            if key not in keys:
-                keys.append(key)
-        setattr(fn, CONFIG_KEYS_ATTRIBUTE, keys)
+        # As in 1.x, the last resolver to run (the outermost decorator) names the keys.
+        setattr(fn, CONFIG_KEYS_ATTRIBUTE, list(self._config_used) if self._config_used is not None else [UNKNOWN_CONFIG])
         return fn
 
     @staticmethod
