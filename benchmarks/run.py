@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import decorated
 import plugin_discovery
 import report
 from dag_gen import SHAPES, write_module
@@ -145,12 +146,15 @@ def main() -> None:
         imports = measure_imports([current, reference], settings, scratch)
         log("plugin discovery (current only)")
         discovery = plugin_discovery.measure(current, settings.launches, scratch)
+        log("500 decorated functions")
+        decorated_builds = decorated.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
         report.compare_to_plain(workload)
     tables = report.import_tables(imports, current.label, reference.label, settings.launches)
     tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
+    tables.append(decorated.table(decorated_builds, current.label, reference.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -168,7 +172,16 @@ def main() -> None:
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(
-        json.dumps({"meta": meta, "imports": imports, "plugin_discovery": discovery, "workloads": workloads}, indent=1)
+        json.dumps(
+            {
+                "meta": meta,
+                "imports": imports,
+                "plugin_discovery": discovery,
+                "decorated": decorated_builds,
+                "workloads": workloads,
+            },
+            indent=1,
+        )
         + "\n"
     )
 

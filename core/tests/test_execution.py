@@ -193,3 +193,13 @@ def test_node_input_types_given_as_plain_types_are_required():
     node_ = Node("n", int, callabl=lambda **kw: 1, input_types={"a": int, "b": (int, DependencyType.OPTIONAL)})
     assert node_.requires("a")
     assert not node_.requires("b")
+
+
+def test_derived_nodes_of_async_functions_stay_awaitable():
+    import asyncio
+
+    async def fetch(x: int) -> int:
+        return x + 1
+
+    node_ = Node.from_fn(fetch).reassign_inputs(input_names={"x": "y"}).transform_output(lambda r, kw: r * 10, int)
+    assert asyncio.run(node_(y=1)) == 20

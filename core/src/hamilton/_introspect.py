@@ -27,6 +27,19 @@ _CO_VARKEYWORDS = 0x08
 NO_DEFAULT: Any = object()  # marks an absent annotation or default
 
 
+_CO_COROUTINE = 0x80
+
+
+def is_coroutine_function(fn: Any) -> bool:
+    """``inspect.iscoroutinefunction``, answering plain functions from their code object."""
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        return bool(code.co_flags & _CO_COROUTINE)
+    import inspect
+
+    return inspect.iscoroutinefunction(fn)
+
+
 def describe_function(fn: Callable) -> str:
     """``module.qualname (file:line)`` — how errors point users at their code."""
     target = getattr(fn, "__wrapped__", fn)

@@ -11,6 +11,7 @@ from enum import Enum
 from types import FunctionType
 
 from hamilton._introspect import NO_DEFAULT, describe_function, read_signature
+from hamilton._introspect import is_coroutine_function as _is_async
 from hamilton.errors import InvalidFunctionError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -42,6 +43,10 @@ class DependencyType(Enum):
 
 
 _COMPUTED = (NodeType.STANDARD, NodeType.EXPAND, NodeType.COLLECT)
+# Config resolvers (@config.when...) record on a function the config keys that selected it;
+# its node is then tagged CONFIG_TAG = "k1,k2" (1.x's contract).
+CONFIG_KEYS_ATTRIBUTE = "__config_decorated__"
+CONFIG_TAG = "hamilton.config"
 _REQUIRED = DependencyType.REQUIRED
 _OPTIONAL = DependencyType.OPTIONAL
 
@@ -131,6 +136,9 @@ class Node:
         node_._node_source = role
         node_._input_types = input_types
         node_._tags = {"module": fn.__module__}
+        config_keys = getattr(fn, CONFIG_KEYS_ATTRIBUTE, None)
+        if config_keys is not None:  # chosen by @config.*: nodes derived from this one keep the tag
+            node_._tags[CONFIG_TAG] = ",".join(config_keys)
         node_._namespace = ()
         node_._originating_functions = (fn,)
         node_._default_parameter_values = defaults
@@ -224,6 +232,32 @@ class Node:
     # -- derived nodes (decorators use these) ---------------------------------------------
     def copy_with(self, include_refs: bool = True, **overrides: Any) -> Node:
         """A copy with constructor arguments replaced (``name``, ``typ``, ``tags``, ...)."""
+        if (
+            overrides.keys() <= _DIRECT_FIELDS.keys()
+            and overrides.get("typ", self._type) is not None
+            and _normalized_inputs(overrides.get("input_types"))
+        ):
+            # Decorators copy nodes all the time: copy the slots directly when no argument needs
+            # the constructor's normalization. Input types and defaults are never mutated, so
+            # they are shared; tags can be (add_tag), so they are copied.
+            copy = Node.__new__(Node)
+            copy._name = self._name
+            copy._type = self._type
+            copy._doc = self._doc
+            copy._callable = self._callable
+            copy._node_source = self._node_source
+            copy._input_types = self._input_types
+            copy._tags = dict(self._tags)
+            copy._namespace = self._namespace
+            copy._originating_functions = self._originating_functions
+            copy._default_parameter_values = self._default_parameter_values
+            for argument, value in overrides.items():
+                if value is None and argument in ("tags", "optional_values", "input_types"):
+                    value = {}
+                setattr(copy, _DIRECT_FIELDS[argument], value)
+            copy._dependencies = list(self._dependencies) if include_refs else []
+            copy._depended_on_by = list(self._depended_on_by) if include_refs else []
+            return copy
         arguments = dict(
             name=self._name,
             typ=self._type,
@@ -255,10 +289,20 @@ class Node:
         original_names = {renames.get(key, key): key for key in self._input_types if key not in bound}
         inner = self._callable
 
-        def call_with_reassigned_inputs(**kwargs: Any) -> Any:
+        def arguments_for(kwargs: dict[str, Any]) -> dict[str, Any]:
             arguments = {original_names[key]: value for key, value in kwargs.items()}
             arguments.update(bound)
-            return inner(**arguments)
+            return arguments
+
+        if _is_async(inner):  # keep coroutine functions awaitable for async drivers
+
+            async def call_with_reassigned_inputs(**kwargs: Any) -> Any:
+                return await inner(**arguments_for(kwargs))
+
+        else:
+
+            def call_with_reassigned_inputs(**kwargs: Any) -> Any:
+                return inner(**arguments_for(kwargs))
 
         input_types = {renames.get(key, key): value for key, value in self._input_types.items() if key not in bound}
         defaults = {
@@ -275,8 +319,15 @@ class Node:
         """A node computing ``transform(result, kwargs)`` of this node's result."""
         inner = self._callable
 
-        def call_and_transform(**kwargs: Any) -> Any:
-            return transform(inner(**kwargs), kwargs)
+        if _is_async(inner):
+
+            async def call_and_transform(**kwargs: Any) -> Any:
+                return transform(await inner(**kwargs), kwargs)
+
+        else:
+
+            def call_and_transform(**kwargs: Any) -> Any:
+                return transform(inner(**kwargs), kwargs)
 
         return self.copy_with(include_refs=False, callabl=call_and_transform, typ=output_type)
 
@@ -329,6 +380,25 @@ def _role(return_type: Any, input_types: dict[str, tuple[Any, DependencyType]]) 
     if any(htypes.is_collect_type(type_) for type_ in generic):
         return NodeType.COLLECT
     return NodeType.STANDARD
+
+
+# copy_with arguments that map one-to-one onto a slot (no normalization needed).
+_DIRECT_FIELDS = {
+    "name": "_name",
+    "typ": "_type",
+    "doc_string": "_doc",
+    "callabl": "_callable",
+    "tags": "_tags",
+    "namespace": "_namespace",
+    "originating_functions": "_originating_functions",
+    "input_types": "_input_types",
+    "optional_values": "_default_parameter_values",
+}
+
+
+def _normalized_inputs(input_types: dict | None) -> bool:
+    """Whether ``input_types`` (if given) already maps names to ``(type, DependencyType)``."""
+    return input_types is None or all(type(entry) is tuple for entry in input_types.values())
 
 
 def _is_inspect_empty(value: Any) -> bool:

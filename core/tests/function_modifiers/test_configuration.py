@@ -19,7 +19,12 @@ def nodes_of(cfg):
 def test_variants_are_chosen_by_config_and_named_before_the_last_double_underscore():
     dr, nodes = nodes_of({"region": "us", "tier": "gold"})
     assert set(nodes) == {"a__b__c", "both", "perk", "rate"}
-    assert dr.execute(list(nodes), inputs={"base": 10.0}) == {"a__b__c": 10.0, "both": 10.0, "perk": "lounge", "rate": 11.0}
+    assert dr.execute(list(nodes), inputs={"base": 10.0}) == {
+        "a__b__c": 10.0,
+        "both": 10.0,
+        "perk": "lounge",
+        "rate": 11.0,
+    }
     dr, nodes = nodes_of({"region": "eu", "tier": "bronze", "mode": "x", "flag": True, "k": 1})
     assert set(nodes) == {"a__b__c", "custom", "discount", "flagged", "perk", "rate", "renamed"}
     assert dr.execute(list(nodes), inputs={"base": 10.0}) == {
@@ -67,7 +72,10 @@ def test_the_function_object_is_renamed_and_maps_to_its_node():
 def test_config_keys_are_inputs_too():
     dr, _ = nodes_of({"region": "us"})
     assert dr.execute(["region"]) == {"region": "us"}
-    assert [v.name for v in dr.list_available_variables(tag_filter={"hamilton.config": "region"})] == ["both", "rate"] or True
+    assert [v.name for v in dr.list_available_variables(tag_filter={"hamilton.config": "region"})] == [
+        "both",
+        "rate",
+    ] or True
 
 
 def test_a_name_ending_in_double_underscore_is_rejected_at_decoration():
@@ -108,7 +116,7 @@ def test_hamilton_exclude_drops_a_public_function():
 # -- the pipeline itself: custom decorators, as users write them -----------------------------
 
 
-class twice(base.NodeExpander):  # noqa: N801
+class twice(base.NodeExpander):
     def expand_node(self, node_, config, fn):
         return [node_.copy_with(name=f"{node_.name}_{suffix}") for suffix in ("a", "b")]
 
@@ -116,7 +124,7 @@ class twice(base.NodeExpander):  # noqa: N801
         pass
 
 
-class mark(base.NodeDecorator):  # noqa: N801
+class mark(base.NodeDecorator):
     def __init__(self, value: str, target=None):
         super().__init__(target=target)
         self.value = value
@@ -161,7 +169,7 @@ def test_targets_select_final_nodes_names_or_everything():
 def test_decorators_only_see_the_config_they_declare():
     seen = {}
 
-    class spy(base.NodeDecorator):  # noqa: N801
+    class spy(base.NodeDecorator):
         def __init__(self):
             super().__init__(target=None)
 

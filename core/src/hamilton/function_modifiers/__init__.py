@@ -2,34 +2,95 @@
 
 See :mod:`hamilton.function_modifiers.base` for how they run, and each family's module:
 ``configuration`` (config.when...), ``expanders`` (parameterize, extract_columns...),
-``macros`` (does, pipe...), ``recursive`` (subdag...), ``metadata`` (tag, schema...),
+``macros`` (does, pipe...), ``recursive`` (subdag...), ``metadata`` (tag, schema, cache),
 ``delayed`` (resolve), ``dependencies`` (value, source, group, configuration).
 """
 
-from hamilton.function_modifiers import base, configuration  # noqa: F401  (submodules, as in 1.x)
+from hamilton.function_modifiers import (  # noqa: F401  (submodules, importable as in 1.x)
+    base,
+    configuration,
+    delayed,
+    dependencies,
+    expanders,
+    macros,
+    metadata,
+    recursive,
+)
 from hamilton.function_modifiers.base import InvalidDecoratorException
 from hamilton.function_modifiers.configuration import config, hamilton_exclude
+from hamilton.function_modifiers.delayed import ResolveAt, resolve, resolve_from_config
 from hamilton.function_modifiers.dependencies import (
     GroupedDependency,
     LiteralDependency,
     ParametrizedDependency,
     UpstreamDependency,
-    configuration,  # rebinds the name to the dependency helper, as 1.x does
+    configuration,  # noqa: F811 - rebinds the name to the dependency helper, as 1.x does
     group,
     source,
     value,
 )
+from hamilton.function_modifiers.expanders import (
+    ParameterizedExtract,
+    extract_columns,
+    extract_fields,
+    inject,
+    parameterize,
+    parameterize_extract_columns,
+    parameterize_sources,
+    parameterize_values,
+    parameterized_inputs,
+    parametrized,
+    parametrized_input,
+    unpack_fields,
+)
+from hamilton.function_modifiers.macros import apply_to, does, mutate, pipe, pipe_input, pipe_output, step
+from hamilton.function_modifiers.metadata import cache, schema, tag, tag_outputs
+from hamilton.function_modifiers.recursive import parameterized_subdag, subdag
+
+# Tags of data-quality validator nodes (check_output arrives with the data-quality work).
+IS_DATA_VALIDATOR_TAG = "hamilton.data_quality.contains_dq_results"
+DATA_VALIDATOR_ORIGINAL_OUTPUT_TAG = "hamilton.data_quality.source_node"
 
 __all__ = [
+    "DATA_VALIDATOR_ORIGINAL_OUTPUT_TAG",
+    "IS_DATA_VALIDATOR_TAG",
     "GroupedDependency",
     "InvalidDecoratorException",
     "LiteralDependency",
+    "ParameterizedExtract",
     "ParametrizedDependency",
+    "ResolveAt",
     "UpstreamDependency",
+    "apply_to",
+    "cache",
     "config",
     "configuration",
+    "does",
+    "extract_columns",
+    "extract_fields",
     "group",
     "hamilton_exclude",
+    "inject",
+    "mutate",
+    "parameterize",
+    "parameterize_extract_columns",
+    "parameterize_sources",
+    "parameterize_values",
+    "parameterized_inputs",
+    "parameterized_subdag",
+    "parametrized",
+    "parametrized_input",
+    "pipe",
+    "pipe_input",
+    "pipe_output",
+    "resolve",
+    "resolve_from_config",
+    "schema",
     "source",
+    "step",
+    "subdag",
+    "tag",
+    "tag_outputs",
+    "unpack_fields",
     "value",
 ]

@@ -24,24 +24,20 @@ from __future__ import annotations
 
 import abc
 import collections
+import types
 from collections.abc import Callable, Collection
 from typing import Any, Union
 
 from hamilton import settings
 from hamilton._assembly import MODIFIERS_ATTRIBUTE
 from hamilton._introspect import describe_function
-from hamilton.node import Node
+from hamilton.node import CONFIG_KEYS_ATTRIBUTE, CONFIG_TAG, Node  # noqa: F401 (CONFIG_TAG re-exported)
 
 EllipsisType = type(...)
 TargetType = Union[str, Collection[str], None, EllipsisType]
 
 # Kept for 1.x compatibility (1.x counted decorator use for telemetry; 2.0 sends nothing).
 DECORATOR_COUNTER: collections.Counter = collections.Counter()
-
-# A config resolver records the config keys that selected a function here; every node the
-# function produces is then tagged CONFIG_TAG = "k1,k2" (1.x's contract).
-CONFIG_KEYS_ATTRIBUTE = "__config_decorated__"
-CONFIG_TAG = "hamilton.config"
 
 STEPS = ("resolve", "dynamic", "generate", "inject", "expand", "transform", "decorate_nodes")
 
@@ -187,12 +183,7 @@ class NodeInjector(SubDAGModifier):
     def find_injectable_params(nodes: Collection[Node]) -> dict[str, type]:
         """Parameters of ``nodes`` that none of them produces: name -> annotation."""
         produced = {n.name for n in nodes}
-        return {
-            name: type_
-            for n in nodes
-            for name, (type_, _) in n.input_types.items()
-            if name not in produced
-        }
+        return {name: type_ for n in nodes for name, (type_, _) in n.input_types.items() if name not in produced}
 
     def transform_dag(self, nodes: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
         injected, renames = self.inject_nodes(self.find_injectable_params(nodes), config, fn)
@@ -270,6 +261,10 @@ class NodeTransformer(SubDAGModifier):
     def _early_validate_target(cls, target: TargetType, allow_multiple: bool) -> None:
         if isinstance(target, str) or target is None or target is ...:
             return
+        if not isinstance(target, Collection):
+            raise InvalidDecoratorException(
+                f"Invalid target: {target!r}. A target is None, a node name, a collection of names, or ..."
+            )
         if not allow_multiple:
             raise InvalidDecoratorException(f"{cls.__name__} takes a single target, got {target!r}.")
         if not all(isinstance(name, str) for name in target):
@@ -277,6 +272,8 @@ class NodeTransformer(SubDAGModifier):
 
     @staticmethod
     def _extract_final_nodes(nodes: Collection[Node]) -> Collection[Node]:
+        if len(nodes) == 1:  # the common case: one node, final unless marked otherwise
+            return [] if next(iter(nodes)).tags.get(NodeTransformer.NON_FINAL_TAG) else list(nodes)
         depended_on = {name for n in nodes for name in n.input_types}
         return [n for n in nodes if n.name not in depended_on and not n.tags.get(NodeTransformer.NON_FINAL_TAG)]
 
@@ -286,13 +283,20 @@ class NodeTransformer(SubDAGModifier):
             return NodeTransformer._extract_final_nodes(nodes)
         if target is ...:
             return list(nodes)
-        wanted = [target] if isinstance(target, str) else list(target)
         by_name = {n.name: n for n in nodes}
-        missing = [name for name in wanted if name not in by_name]
+        if isinstance(target, str):
+            if target not in by_name:
+                raise InvalidDecoratorException(
+                    f"Could not find node {target} in {list(by_name)}. Check the target_ name: it must be "
+                    "one of the nodes the function produces."
+                )
+            return [by_name[target]]
+        wanted = list(target)
+        missing = {name for name in wanted if name not in by_name}
         if missing:
             raise InvalidDecoratorException(
-                f"Could not find all nodes {missing} to target among the nodes {sorted(by_name)} the "
-                "function produces. Check the target_ names."
+                f"Could not find all nodes {wanted} in {list(by_name)}. Missing ({missing}). Check the "
+                "target_ names: each must be a node the function produces."
             )
         return [by_name[name] for name in wanted]
 
@@ -301,13 +305,13 @@ class NodeTransformer(SubDAGModifier):
         chosen = {n.name for n in nodes_to_transform}
         return [n for n in all_nodes if n.name not in chosen]
 
-    def transform_targets(
-        self, targets: Collection[Node], config: dict[str, Any], fn: Callable
-    ) -> Collection[Node]:
+    def transform_targets(self, targets: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
         return [out for target in targets for out in self.transform_node(target, config, fn)]
 
     def transform_dag(self, nodes: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
         targets = self.select_nodes(self.target, nodes)
+        if len(targets) == len(nodes):  # everything is a target (the common single-node case)
+            return list(self.transform_targets(targets, config, fn))
         return list(self.compliment(nodes, targets)) + list(self.transform_targets(targets, config, fn))
 
     @abc.abstractmethod
@@ -333,9 +337,7 @@ class SingleNodeNodeTransformer(NodeTransformer, abc.ABC):
     def __init__(self) -> None:
         super().__init__(target=None)
 
-    def transform_targets(
-        self, targets: Collection[Node], config: dict[str, Any], fn: Callable
-    ) -> Collection[Node]:
+    def transform_targets(self, targets: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
         targets = list(targets)
         if len(targets) != 1:
             raise InvalidDecoratorException(
@@ -398,7 +400,10 @@ class DefaultNodeResolver(NodeResolver):
 
 
 def resolve_config(
-    name_for_error: str, config: dict[str, Any], config_required: list[str] | None, config_optional_with_defaults: dict[str, Any]
+    name_for_error: str,
+    config: dict[str, Any],
+    config_required: list[str] | None,
+    config_optional_with_defaults: dict[str, Any],
 ) -> dict[str, Any]:
     """The config a decorator sees: its required keys, its optional keys (or defaults)."""
     if config_required is None:
@@ -415,22 +420,38 @@ def resolve_config(
     return seen
 
 
+_POWER_USER_ON = types.MappingProxyType({settings.ENABLE_POWER_USER_MODE: True})
+_POWER_USER_OFF = types.MappingProxyType({settings.ENABLE_POWER_USER_MODE: False})
+
+
 def filter_config(config: dict[str, Any], decorator: NodeTransformLifecycle) -> dict[str, Any]:
     """Only the config keys ``decorator`` declares (plus power-user mode, default False)."""
-    optional = dict(decorator.optional_config() or {})
+    required = decorator.required_config()
+    optional = decorator.optional_config()
+    if required == [] and not optional:  # most decorators read no config: skip the general path
+        power_user = config.get(settings.ENABLE_POWER_USER_MODE, False)
+        return (
+            _POWER_USER_ON
+            if power_user is True
+            else _POWER_USER_OFF
+            if power_user is False
+            else {settings.ENABLE_POWER_USER_MODE: power_user}
+        )
+    optional = dict(optional or {})
     optional.setdefault(settings.ENABLE_POWER_USER_MODE, False)
-    return resolve_config(decorator.name, config, decorator.required_config(), optional)
+    return resolve_config(decorator.name, config, required, optional)
 
 
 def _add_original_function_to_nodes(fn: Callable, nodes: list[Node]) -> list[Node]:
-    """Every produced node records ``fn`` as (the last of) its originating functions."""
-    result = []
+    """Every produced node records ``fn`` as (the last of) its originating functions.
+
+    The nodes were created during this resolution, so they are updated in place.
+    """
     for node_ in nodes:
-        origins = tuple(node_.originating_functions or ())
+        origins = node_._originating_functions or ()
         if fn not in origins:
-            node_ = node_.copy_with(originating_functions=origins + (fn,))
-        result.append(node_)
-    return result
+            node_._originating_functions = (*origins, fn)
+    return nodes
 
 
 def resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
@@ -443,30 +464,41 @@ def resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
         raise
 
 
+_NO_DECORATORS: tuple = ()
+
+
 def _resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
-    decorators = get_node_decorators(fn, config)
-    for resolver in decorators["resolve"]:
+    recorded = getattr(fn, MODIFIERS_ATTRIBUTE, None) or {}
+    # Dynamic resolvers add decorators for this build only: work on copies then.
+    decorators = get_node_decorators(fn, config) if "dynamic" in recorded else recorded
+    if (decorators.get("resolve") or decorators.get("dynamic")) and CONFIG_KEYS_ATTRIBUTE in fn.__dict__:
+        del fn.__dict__[CONFIG_KEYS_ATTRIBUTE]  # resolvers of this build record their keys afresh
+    for resolver in decorators.get("resolve", _NO_DECORATORS):
         fn = resolver.resolve(fn, filter_config(config, resolver))
         if fn is None:
             return []
-    for dynamic in decorators["dynamic"]:
+    for dynamic in decorators.get("dynamic", _NO_DECORATORS):
         produced = dynamic.resolve(filter_config(config, dynamic), fn)
         if produced is not None:
             produced.validate(fn)
             step = produced.get_lifecycle_name()
+            if step == "resolve":  # the resolve step is over: apply the produced resolver now
+                fn = produced.resolve(fn, filter_config(config, produced))
+                if fn is None:
+                    return []
+                continue
             if decorators[step] and not produced.allows_multiple():
                 raise ValueError(
                     f"Got multiple decorators for decorator @{produced.__class__}. Only one allowed. "
                     f"{describe_function(fn)} already has one in the {step} step."
                 )
             decorators[step].append(produced)
-    creators = decorators["generate"] or [DefaultNodeCreator()]
-    nodes = list(creators[0].generate_nodes(fn, filter_config(config, creators[0])))
+    creators = decorators.get("generate")
+    if creators:
+        nodes = list(creators[0].generate_nodes(fn, filter_config(config, creators[0])))
+    else:
+        nodes = [Node.from_fn(fn)]
     for step in ("inject", "expand", "transform", "decorate_nodes"):
-        for modifier in decorators[step]:
+        for modifier in decorators.get(step, _NO_DECORATORS):
             nodes = list(modifier.transform_dag(nodes, filter_config(config, modifier), fn))
-    config_keys = getattr(fn, CONFIG_KEYS_ATTRIBUTE, None)
-    if config_keys is not None:  # set by config resolvers: the keys that selected this function
-        value = ",".join(config_keys)
-        nodes = [n if CONFIG_TAG in n.tags else n.copy_with(tags={**n.tags, CONFIG_TAG: value}) for n in nodes]
     return _add_original_function_to_nodes(fn, nodes)

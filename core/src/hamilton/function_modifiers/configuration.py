@@ -20,7 +20,7 @@ from hamilton.function_modifiers.base import (
 UNKNOWN_CONFIG = "__UNKNOWN__"
 
 
-class config(NodeResolver):  # noqa: N801 - 1.x's public name
+class config(NodeResolver):
     """Include the function only when ``resolves(config)`` is true.
 
     :param resolves: a predicate over the config.
@@ -43,7 +43,7 @@ class config(NodeResolver):  # noqa: N801 - 1.x's public name
         return [] if self._config_used is not None else None
 
     def optional_config(self) -> dict[str, Any] | None:
-        return {key: None for key in self._config_used} if self._config_used is not None else {}
+        return dict.fromkeys(self._config_used) if self._config_used is not None else {}
 
     def validate(self, fn: Callable) -> None:
         if fn.__name__.endswith("__"):
@@ -60,7 +60,9 @@ class config(NodeResolver):  # noqa: N801 - 1.x's public name
         fn.__original_name__ = original
         fn.__name__ = self.target_name or sanitize_function_name(original)
         # As in 1.x, the last resolver to run (the outermost decorator) names the keys.
-        setattr(fn, CONFIG_KEYS_ATTRIBUTE, list(self._config_used) if self._config_used is not None else [UNKNOWN_CONFIG])
+        setattr(
+            fn, CONFIG_KEYS_ATTRIBUTE, list(self._config_used) if self._config_used is not None else [UNKNOWN_CONFIG]
+        )
         return fn
 
     @staticmethod
@@ -99,7 +101,7 @@ class config(NodeResolver):  # noqa: N801 - 1.x's public name
         )
 
 
-class hamilton_exclude(NodeResolver):  # noqa: N801 - 1.x's public name
+class hamilton_exclude(NodeResolver):
     """Keep a public function out of the dataflow. Use the instance: ``@hamilton_exclude``."""
 
     def resolve(self, fn: Callable, config: dict[str, Any]) -> Callable | None:

@@ -141,7 +141,9 @@ def _check_member(dependency: Any) -> None:
 def group(*dependency_args: ParametrizedDependency, **dependency_kwargs: ParametrizedDependency) -> GroupedDependency:
     """A list (positional) or dict (keywords) of ``value``/``source`` dependencies."""
     if dependency_args and dependency_kwargs:
-        raise InvalidDecoratorException("group() can either represent a dictionary or a list of dependencies, not both!")
+        raise InvalidDecoratorException(
+            "group() can either represent a dictionary or a list of dependencies, not both!"
+        )
     if not dependency_args and not dependency_kwargs:
         raise InvalidDecoratorException("Either dependency_args or dependency_kwargs must be non-empty for group()!")
     for dependency in (*dependency_args, *dependency_kwargs.values()):

@@ -10,7 +10,8 @@ The API (imported lazily, so ``import hamilton.plugins`` stays cheap):
   ``plugin_manager()`` — registration, loading and the listing the CLI prints;
 * ``renderer(name)``, ``loaders(name)``, ``savers(name)``, ``adapter(name, **options)``,
   ``executor(name, **options)``, ``result_builder(name, **options)``,
-  ``dataframe_backend(frame)`` — lookups that load plugins on a miss;
+  ``dataframe_backend(frame)``, ``dataframe_types()`` — lookups (by name or type load
+  plugins on a miss);
 * ``hookimpl`` — the marker for plugin hook implementations (see ``hookspecs``);
 * ``library_of(value)``, ``is_instance_of(value, module, class_name)`` — library detection
   that never imports the library;
@@ -34,6 +35,7 @@ _API = {
     "executor": "hamilton.plugins._api",
     "result_builder": "hamilton.plugins._api",
     "dataframe_backend": "hamilton.plugins._api",
+    "dataframe_types": "hamilton.plugins._api",
     "hookimpl": "hamilton.plugins.hookspecs",
     "library_of": "hamilton.plugins._manager",
     "is_instance_of": "hamilton.plugins._manager",

@@ -92,6 +92,11 @@ def result_builder(name: str, **options: Any) -> Any:
     return _lookup("result builder", name, lambda: system().registry.factories["result_builders"])(**options)
 
 
+def dataframe_types() -> list[type]:
+    """Every dataframe type some loaded backend handles (for messages listing the options)."""
+    return list(system().registry.backends)
+
+
 def dataframe_backend(value: object) -> Any | None:
     """The dataframe backend for ``value`` (a frame, or a frame class), or ``None``.
 

@@ -1,0 +1,1 @@
+"""Modules that subdag / parameterized_subdag / with_columns tests build subdags from."""
