@@ -22,15 +22,28 @@ if TYPE_CHECKING:
 # Decorators (hamilton.function_modifiers) record themselves on a function under this name;
 # undecorated functions take the fast path straight to ``Node.from_fn``.
 MODIFIERS_ATTRIBUTE = "__hamilton_modifiers__"
+_NO_ATTRIBUTES: dict = {}
 
 
 def nodes_from_function(fn: Callable, config: dict[str, Any]) -> list[Node]:
     """The nodes one function defines under ``config``."""
-    if getattr(fn, MODIFIERS_ATTRIBUTE, None) is None:
+    # A dict lookup, not getattr: a missing attribute costs an exception internally.
+    if getattr(fn, "__dict__", _NO_ATTRIBUTES).get(MODIFIERS_ATTRIBUTE) is None:
         return [Node.from_fn(fn)]
-    from hamilton.function_modifiers.base import resolve_nodes
+    return _decorator_resolver()(fn, config)
 
-    return resolve_nodes(fn, config)
+
+def _decorator_resolver() -> Callable[[Callable, dict[str, Any]], list[Node]]:
+    """``function_modifiers.base.resolve_nodes``, imported once (only graphs with decorators need it)."""
+    global _resolve_nodes
+    if _resolve_nodes is None:
+        from hamilton.function_modifiers.base import resolve_nodes
+
+        _resolve_nodes = resolve_nodes
+    return _resolve_nodes
+
+
+_resolve_nodes: Callable[[Callable, dict[str, Any]], list[Node]] | None = None
 
 
 def _origin(node_: Node) -> str:
@@ -109,10 +122,12 @@ def wire(nodes: dict[str, Node], config: dict[str, Any], adapter: LifecycleAdapt
         existing = nodes.get(key)
         if existing is not None and not existing.user_defined:
             del nodes[key]  # config values replace function nodes of the same name (1.x rule)
+    external = NodeType.EXTERNAL
     for consumer in list(nodes.values()):
-        if consumer.user_defined:
+        if consumer._node_source is external:
             continue
-        for param, (param_type, _) in consumer.input_types.items():
+        dependencies = consumer._dependencies
+        for param, (param_type, _) in consumer._input_types.items():
             producer = nodes.get(param)
             if producer is None:
                 producer = nodes[param] = Node(
@@ -121,11 +136,11 @@ def wire(nodes: dict[str, Node], config: dict[str, Any], adapter: LifecycleAdapt
                     node_source=NodeType.EXTERNAL,
                     originating_functions=consumer.originating_functions,
                 )
-            elif producer.user_defined:
+            elif producer._node_source is external:
                 _narrow_input_type(producer, param, param_type, consumer, check_edge)
             elif param_type is not producer._type and not check_edge(param_type, producer._type):
                 raise _edge_mismatch(consumer, param, param_type, producer)
-            consumer._dependencies.append(producer)
+            dependencies.append(producer)
             producer._depended_on_by.append(consumer)
     unused_keys = [key for key in config if key not in nodes]
     if unused_keys:

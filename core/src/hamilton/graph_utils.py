@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
+from operator import itemgetter
 
 
 def is_submodule(child: types.ModuleType | str, parent: types.ModuleType | str) -> bool:
@@ -28,5 +29,5 @@ def find_functions(function_module: types.ModuleType) -> list[tuple[str, Callabl
         defined_in = value.__module__
         if defined_in == module_name or (defined_in is not None and defined_in.startswith(prefix)):
             found.append((attribute, value))
-    found.sort(key=lambda pair: pair[0])
+    found.sort(key=itemgetter(0))
     return found

@@ -47,6 +47,7 @@ _COMPUTED = (NodeType.STANDARD, NodeType.EXPAND, NodeType.COLLECT)
 # its node is then tagged CONFIG_TAG = "k1,k2" (1.x's contract).
 CONFIG_KEYS_ATTRIBUTE = "__config_decorated__"
 CONFIG_TAG = "hamilton.config"
+_NO_ATTRIBUTES: dict = {}
 _REQUIRED = DependencyType.REQUIRED
 _OPTIONAL = DependencyType.OPTIONAL
 
@@ -126,21 +127,43 @@ class Node:
             role = _role(return_type, input_types)
         else:
             input_types, defaults, return_type, role = parts
-        # Built without __init__: graph building calls this once per function, and the parts
-        # are already normalized.
+        tags = {"module": fn.__module__}
+        config_keys = getattr(fn, "__dict__", _NO_ATTRIBUTES).get(CONFIG_KEYS_ATTRIBUTE)
+        if config_keys is not None:  # chosen by @config.*: nodes derived from this one keep the tag
+            tags[CONFIG_TAG] = ",".join(config_keys)
+        return cls._from_parts(
+            node_name, return_type, fn.__doc__ or "", fn, role, input_types, tags, (), (fn,), defaults
+        )
+
+    @classmethod
+    def _from_parts(
+        cls,
+        name: str,
+        typ: Any,
+        doc: str,
+        callabl: Callable | None,
+        role: NodeType,
+        input_types: dict[str, tuple[Any, DependencyType]],
+        tags: dict[str, Any],
+        namespace: tuple[str, ...],
+        originating_functions: tuple[Callable, ...] | None,
+        defaults: dict[str, Any],
+    ) -> Node:
+        """A node from already-normalized parts, skipping the constructor's checks.
+
+        Graph building and decorators create nodes by the thousand; their parts are normalized
+        by construction (``input_types`` maps names to ``(type, DependencyType)``).
+        """
         node_ = cls.__new__(cls)
-        node_._name = node_name
-        node_._type = return_type
-        node_._doc = fn.__doc__ or ""
-        node_._callable = fn
+        node_._name = name
+        node_._type = typ
+        node_._doc = doc
+        node_._callable = callabl
         node_._node_source = role
         node_._input_types = input_types
-        node_._tags = {"module": fn.__module__}
-        config_keys = getattr(fn, CONFIG_KEYS_ATTRIBUTE, None)
-        if config_keys is not None:  # chosen by @config.*: nodes derived from this one keep the tag
-            node_._tags[CONFIG_TAG] = ",".join(config_keys)
-        node_._namespace = ()
-        node_._originating_functions = (fn,)
+        node_._tags = tags
+        node_._namespace = namespace
+        node_._originating_functions = originating_functions
         node_._default_parameter_values = defaults
         node_._dependencies = []
         node_._depended_on_by = []
@@ -240,23 +263,25 @@ class Node:
             # Decorators copy nodes all the time: copy the slots directly when no argument needs
             # the constructor's normalization. Input types and defaults are never mutated, so
             # they are shared; tags can be (add_tag), so they are copied.
-            copy = Node.__new__(Node)
-            copy._name = self._name
-            copy._type = self._type
-            copy._doc = self._doc
-            copy._callable = self._callable
-            copy._node_source = self._node_source
-            copy._input_types = self._input_types
-            copy._tags = dict(self._tags)
-            copy._namespace = self._namespace
-            copy._originating_functions = self._originating_functions
-            copy._default_parameter_values = self._default_parameter_values
+            copy = Node._from_parts(
+                self._name,
+                self._type,
+                self._doc,
+                self._callable,
+                self._node_source,
+                self._input_types,
+                self._tags if "tags" in overrides else dict(self._tags),
+                self._namespace,
+                self._originating_functions,
+                self._default_parameter_values,
+            )
             for argument, value in overrides.items():
                 if value is None and argument in ("tags", "optional_values", "input_types"):
                     value = {}
                 setattr(copy, _DIRECT_FIELDS[argument], value)
-            copy._dependencies = list(self._dependencies) if include_refs else []
-            copy._depended_on_by = list(self._depended_on_by) if include_refs else []
+            if include_refs:
+                copy._dependencies = list(self._dependencies)
+                copy._depended_on_by = list(self._depended_on_by)
             return copy
         arguments = dict(
             name=self._name,
@@ -308,11 +333,17 @@ class Node:
         defaults = {
             renames.get(key, key): value for key, value in self._default_parameter_values.items() if key not in bound
         }
-        return self.copy_with(
-            include_refs=False,
-            callabl=call_with_reassigned_inputs,
-            input_types=input_types,
-            optional_values=defaults,
+        return Node._from_parts(
+            self._name,
+            self._type,
+            self._doc,
+            call_with_reassigned_inputs,
+            self._node_source,
+            input_types,
+            dict(self._tags),
+            self._namespace,
+            self._originating_functions,
+            defaults,
         )
 
     def transform_output(self, transform: Callable[[Any, dict[str, Any]], Any], output_type: Any) -> Node:

@@ -93,6 +93,10 @@ class NodeTransformLifecycle(abc.ABC):
                 f"({step}) step; combine them into one decorator."
             )
         existing.append(self)
+        if len(recorded) > 1:  # keep the steps in pipeline order, so resolution just iterates
+            ordered = {name: recorded[name] for name in STEPS if name in recorded}
+            recorded.clear()
+            recorded.update(ordered)
         DECORATOR_COUNTER[self.__class__.__name__] += 1
         return fn
 
@@ -337,6 +341,13 @@ class SingleNodeNodeTransformer(NodeTransformer, abc.ABC):
     def __init__(self) -> None:
         super().__init__(target=None)
 
+    def transform_dag(self, nodes: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
+        if len(nodes) == 1:  # the common case: the function's one node is the target
+            (node_,) = nodes
+            if not node_.tags.get(self.NON_FINAL_TAG):
+                return list(self.transform_node(node_, config, fn))
+        return super().transform_dag(nodes, config, fn)
+
     def transform_targets(self, targets: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
         targets = list(targets)
         if len(targets) != 1:
@@ -362,6 +373,20 @@ class NodeDecorator(NodeTransformer, abc.ABC):
     def transform_node(self, node_: Node, config: dict[str, Any], fn: Callable) -> Collection[Node]:
         self.validate_node(node_)
         return [self.decorate_node(node_)]
+
+    def transform_dag(self, nodes: Collection[Node], config: dict[str, Any], fn: Callable) -> Collection[Node]:
+        target = self.target
+        if target is ... or (target is None and len(nodes) == 1):
+            # Every node is a target (a lone node is final unless marked otherwise): decorate in
+            # place of the general select/complement/transform path, keeping the order.
+            if target is None and next(iter(nodes)).tags.get(self.NON_FINAL_TAG):
+                return list(nodes)
+            decorated = []
+            for node_ in nodes:
+                self.validate_node(node_)
+                decorated.append(self.decorate_node(node_))
+            return decorated
+        return super().transform_dag(nodes, config, fn)
 
     @abc.abstractmethod
     def decorate_node(self, node_: Node) -> Node:
@@ -428,7 +453,7 @@ def filter_config(config: dict[str, Any], decorator: NodeTransformLifecycle) -> 
     """Only the config keys ``decorator`` declares (plus power-user mode, default False)."""
     required = decorator.required_config()
     optional = decorator.optional_config()
-    if required == [] and not optional:  # most decorators read no config: skip the general path
+    if not optional and required is not None and not required:  # most decorators read no config
         power_user = config.get(settings.ENABLE_POWER_USER_MODE, False)
         return (
             _POWER_USER_ON
@@ -437,9 +462,16 @@ def filter_config(config: dict[str, Any], decorator: NodeTransformLifecycle) -> 
             if power_user is False
             else {settings.ENABLE_POWER_USER_MODE: power_user}
         )
-    optional = dict(optional or {})
-    optional.setdefault(settings.ENABLE_POWER_USER_MODE, False)
-    return resolve_config(decorator.name, config, required, optional)
+    if required is None:
+        return dict(config)
+    if required:
+        return resolve_config(
+            decorator.name, config, required, {settings.ENABLE_POWER_USER_MODE: False, **(optional or {})}
+        )
+    # Only optional keys (config.when & co.): no missing keys to check.
+    seen = {key: config.get(key, default) for key, default in optional.items()}
+    seen.setdefault(settings.ENABLE_POWER_USER_MODE, config.get(settings.ENABLE_POWER_USER_MODE, False))
+    return seen
 
 
 def _add_original_function_to_nodes(fn: Callable, nodes: list[Node]) -> list[Node]:
@@ -454,6 +486,10 @@ def _add_original_function_to_nodes(fn: Callable, nodes: list[Node]) -> list[Nod
     return nodes
 
 
+_NO_DECORATORS: tuple = ()
+_NODE_STEPS = frozenset(("inject", "expand", "transform", "decorate_nodes"))
+
+
 def resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
     """All nodes ``fn`` defines under ``config``, after every decorator on it has run."""
     try:
@@ -464,15 +500,13 @@ def resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
         raise
 
 
-_NO_DECORATORS: tuple = ()
-
-
 def _resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
-    recorded = getattr(fn, MODIFIERS_ATTRIBUTE, None) or {}
+    # ``recorded`` maps step -> decorators, in pipeline order (see NodeTransformLifecycle).
+    recorded = fn.__dict__.get(MODIFIERS_ATTRIBUTE) or {}
+    if "resolve" in recorded or "dynamic" in recorded:
+        fn.__dict__.pop(CONFIG_KEYS_ATTRIBUTE, None)  # resolvers of this build record their keys afresh
     # Dynamic resolvers add decorators for this build only: work on copies then.
     decorators = get_node_decorators(fn, config) if "dynamic" in recorded else recorded
-    if (decorators.get("resolve") or decorators.get("dynamic")) and CONFIG_KEYS_ATTRIBUTE in fn.__dict__:
-        del fn.__dict__[CONFIG_KEYS_ATTRIBUTE]  # resolvers of this build record their keys afresh
     for resolver in decorators.get("resolve", _NO_DECORATORS):
         fn = resolver.resolve(fn, filter_config(config, resolver))
         if fn is None:
@@ -498,7 +532,9 @@ def _resolve_nodes(fn: Callable, config: dict[str, Any]) -> Collection[Node]:
         nodes = list(creators[0].generate_nodes(fn, filter_config(config, creators[0])))
     else:
         nodes = [Node.from_fn(fn)]
-    for step in ("inject", "expand", "transform", "decorate_nodes"):
-        for modifier in decorators.get(step, _NO_DECORATORS):
-            nodes = list(modifier.transform_dag(nodes, filter_config(config, modifier), fn))
+    for step, modifiers in decorators.items():
+        if step in _NODE_STEPS:
+            for modifier in modifiers:
+                produced = modifier.transform_dag(nodes, filter_config(config, modifier), fn)
+                nodes = produced if type(produced) is list else list(produced)
     return _add_original_function_to_nodes(fn, nodes)

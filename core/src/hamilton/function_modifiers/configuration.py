@@ -7,6 +7,7 @@ several variants can define the same node; ``name=`` sets the node name explicit
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -18,6 +19,12 @@ from hamilton.function_modifiers.base import (
 )
 
 UNKNOWN_CONFIG = "__UNKNOWN__"
+
+
+def _condition(pairs: dict[str, Any], holds: Callable[[Any, Any], bool]) -> Callable[[dict[str, Any]], bool]:
+    """``cfg -> all(holds(cfg.get(key), expected) ...)`` over a fixed tuple of ``pairs``."""
+    items = tuple(pairs.items())
+    return lambda cfg: all(holds(cfg.get(key), expected) for key, expected in items)
 
 
 class config(NodeResolver):
@@ -38,12 +45,14 @@ class config(NodeResolver):
         self.does_resolve = resolves
         self.target_name = target_name
         self._config_used = config_used
+        # The keys read (default None when absent); computed once, read on every graph build.
+        self._optional = dict.fromkeys(config_used) if config_used is not None else {}
 
     def required_config(self) -> list[str] | None:
         return [] if self._config_used is not None else None
 
     def optional_config(self) -> dict[str, Any] | None:
-        return dict.fromkeys(self._config_used) if self._config_used is not None else {}
+        return self._optional
 
     def validate(self, fn: Callable) -> None:
         if fn.__name__.endswith("__"):
@@ -69,7 +78,7 @@ class config(NodeResolver):
     def when(name: str | None = None, **key_value_pairs: Any) -> config:
         """Include the function when ``config[key] == value`` for every pair."""
         return config(
-            lambda cfg: all(cfg.get(key) == value for key, value in key_value_pairs.items()),
+            _condition(key_value_pairs, operator.eq),
             target_name=name,
             config_used=list(key_value_pairs),
         )
@@ -78,7 +87,7 @@ class config(NodeResolver):
     def when_not(name: str | None = None, **key_value_pairs: Any) -> config:
         """Include the function when ``config[key] != value`` for every pair."""
         return config(
-            lambda cfg: all(cfg.get(key) != value for key, value in key_value_pairs.items()),
+            _condition(key_value_pairs, operator.ne),
             target_name=name,
             config_used=list(key_value_pairs),
         )
@@ -87,7 +96,7 @@ class config(NodeResolver):
     def when_in(name: str | None = None, **key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is one of ``values`` for every pair."""
         return config(
-            lambda cfg: all(cfg.get(key) in values for key, values in key_value_group_pairs.items()),
+            _condition(key_value_group_pairs, lambda actual, allowed: actual in allowed),
             target_name=name,
             config_used=list(key_value_group_pairs),
         )
@@ -96,7 +105,7 @@ class config(NodeResolver):
     def when_not_in(**key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is none of ``values`` for every pair."""
         return config(
-            lambda cfg: all(cfg.get(key) not in values for key, values in key_value_group_pairs.items()),
+            _condition(key_value_group_pairs, lambda actual, allowed: actual not in allowed),
             config_used=list(key_value_group_pairs),
         )
 

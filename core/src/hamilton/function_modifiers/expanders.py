@@ -41,7 +41,7 @@ from hamilton.function_modifiers.dependencies import (
     source,
     value,
 )
-from hamilton.node import DependencyType, Node
+from hamilton.node import DependencyType, Node, NodeType
 
 _REQUIRED = DependencyType.REQUIRED
 _OPTIONAL = DependencyType.OPTIONAL
@@ -248,13 +248,17 @@ def _rebind(node_: Node, mapping: Mapping[str, ParametrizedDependency], name: st
             bound[param] = _group_value(group, kwargs)
         return bound
 
-    return node_.copy_with(
-        include_refs=False,
-        name=name,
-        doc_string=doc,
-        callabl=_wrap_call(node_.callable, prepare=arguments),
-        input_types=inputs,
-        optional_values=defaults,
+    return Node._from_parts(
+        name,
+        node_.type,
+        doc,
+        _wrap_call(node_.callable, prepare=arguments),
+        node_.node_role,
+        inputs,
+        dict(node_.tags),
+        node_.namespace,
+        node_.originating_functions,
+        defaults,
     )
 
 
@@ -321,7 +325,12 @@ class parameterize(base.NodeExpander):
     def _documentation(self, key: str, name: str, template: str | None, fn: Callable) -> str:
         if key in self.specified_docstrings:
             return self.specified_docstrings[key] or ""
-        return _format_doc(template, name, self.parameterization[key], fn)
+        # Formatting is the same on every graph build: memoized per (key, name, template).
+        docs = self.__dict__.setdefault("_formatted_docs", {})
+        cache_key = (key, name, template)
+        if cache_key not in docs:
+            docs[cache_key] = _format_doc(template, name, self.parameterization[key], fn)
+        return docs[cache_key]
 
     def validate(self, fn: Callable) -> None:
         _validate_mappings(fn, list(self.parameterization.values()), reserve_output_name=True)
@@ -807,14 +816,19 @@ def _field_filler(fields: Sequence[str], fill_with: Any) -> Callable[[Any], Any]
 
 def _part_nodes(node_: Node, parts: Mapping[str, Any], getter: Callable[[str, Any], Callable]) -> list[Node]:
     """One node per ``name -> (type, key)`` part of ``node_``'s result."""
+    inputs = {node_.name: (node_.type, DependencyType.REQUIRED)}
     return [
-        Node(
+        Node._from_parts(
             name,
             type_,
             node_.documentation,
             getter(node_.name, key),
-            input_types={node_.name: node_.type},
-            tags=dict(node_.tags),
+            NodeType.STANDARD,
+            inputs,
+            dict(node_.tags),
+            (),
+            None,
+            {},
         )
         for name, (type_, key) in parts.items()
     ]
@@ -851,11 +865,21 @@ class extract_fields(base.SingleNodeNodeTransformer):
         self.fields = fields
         self.fill_with = fill_with
 
+    def _fields_for(self, output_type: Any) -> dict[str, Any]:
+        """:func:`_fields_to_extract`, memoized per output type (it is the same on every build)."""
+        memo = self.__dict__.setdefault("_fields_by_type", {})
+        try:
+            if output_type not in memo:
+                memo[output_type] = _fields_to_extract(self.fields, output_type)
+            return memo[output_type]
+        except TypeError:  # an unhashable annotation
+            return _fields_to_extract(self.fields, output_type)
+
     def validate(self, fn: Callable) -> None:
         _fields_to_extract(self.fields, _return_annotation(fn, "extract_fields"))
 
     def transform_node(self, node_: Node, config: dict[str, Any], fn: Callable) -> Collection[Node]:
-        fields = _fields_to_extract(self.fields, node_.type)
+        fields = self._fields_for(node_.type)
         dict_node = node_
         if self.fill_with is not None:
             dict_node = _with_result_hook(node_, _field_filler(list(fields), self.fill_with))

@@ -44,7 +44,7 @@ from hamilton.function_modifiers.dependencies import (
     SingleDependency,
     UpstreamDependency,
 )
-from hamilton.node import DependencyType, Node
+from hamilton.node import DependencyType, Node, NodeType
 
 NamespaceType = Union[str, EllipsisType, None]
 
@@ -465,15 +465,17 @@ def _step_node(applicable: Applicable, name: str, chained_from: str) -> Node:
             return fn(**arguments_for(kwargs))
 
         callable_ = run_step
-    return Node(
+    return Node._from_parts(
         name,
         return_type,
-        doc_string=fn.__doc__ or "",
-        callabl=callable_,
-        input_types=input_types,
-        tags=get_default_tags(fn),
-        originating_functions=(fn,),
-        optional_values=defaults,
+        fn.__doc__ or "",
+        callable_,
+        NodeType.STANDARD,
+        input_types,
+        get_default_tags(fn),
+        (),
+        (fn,),
+        defaults,
     )
 
 
