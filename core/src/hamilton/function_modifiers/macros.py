@@ -290,7 +290,7 @@ class Applicable:
 
     def resolves(self, config: dict[str, Any]) -> bool:
         """Whether every ``when*`` condition holds for ``config``."""
-        return all(resolver.does_resolve(config) for resolver in self.resolvers)
+        return not self.resolvers or all(resolver.does_resolve(config) for resolver in self.resolvers)
 
     def get_config_elements(self) -> list[str]:
         """The config keys the ``when*`` conditions read (they become optional config)."""
@@ -600,7 +600,7 @@ class pipe_input(NodeInjector):  # lower-case: 1.x's public name
     def inject_nodes(
         self, params: dict[str, type], config: dict[str, Any], fn: Callable
     ) -> tuple[list[Node], dict[str, str]]:
-        target = self.target or read_signature(fn)[0][0][0]
+        target = self.target or _step_signature(fn)[0][0][0]
         if target not in params:
             raise InvalidDecoratorException(
                 f"Function: {fn.__name__} has a first parameter that is not a dependency. @pipe requires "
