@@ -62,6 +62,44 @@ def get_type_information(type_: Any) -> tuple[Any, list]:
     return type_, []
 
 
+def _column_types(base: Any) -> set[Any]:
+    """Column types of the registered dataframe backends (loading the plugin of ``base``'s library)."""
+    from hamilton import plugins
+
+    if isinstance(base, type):
+        plugins.load((base.__module__ or "").partition(".")[0])
+    column_types = set()
+    for frame_type in plugins.dataframe_types():
+        backend = plugins.dataframe_backend(frame_type)
+        type_for = getattr(backend, "column_type_for", None)
+        column_type = type_for(frame_type) if type_for is not None else getattr(backend, "column_type", None)
+        if column_type is not None:
+            column_types.add(column_type)
+    return column_types
+
+
+def validate_type_annotation(annotation: Any) -> bool:
+    """Check a legacy ``column[SeriesType, element_type]`` annotation (other types pass).
+
+    The base must be the column type of a registered dataframe backend (e.g. ``pd.Series``),
+    with exactly one annotation: a subclass of ``int``, ``float``, ``str`` or ``bool``.
+    """
+    base, metadata = get_type_information(annotation)
+    if not metadata:
+        return True
+    if base not in _column_types(base):
+        raise InvalidTypeException(
+            f"Hamilton only accepts annotated types of series or equivalent. Got {base}. Annotate a "
+            "column type of an installed dataframe plugin, e.g. column[pd.Series, int]."
+        )
+    element = metadata[0]
+    if len(metadata) != 1 or not (isinstance(element, type) and issubclass(element, (int, float, str, bool))):
+        raise InvalidTypeException(
+            f"Hamilton only accepts one annotation, a subclass of int, float, str or bool, on {base}. Got {metadata}."
+        )
+    return True
+
+
 def _strip_annotated(type_: Any) -> Any:
     while get_origin(type_) is _ANNOTATED:
         type_ = get_args(type_)[0]
