@@ -1,5 +1,6 @@
 """The engine's hook points: which fire, in which order, with which arguments."""
 
+import sys
 from typing import Any
 
 import pytest
@@ -237,3 +238,43 @@ def test_third_party_points_are_validated_when_declared():
         class Bad:
             def my_hook(self, positional) -> None:
                 pass
+
+
+class FailingHook(lifecycle.NodeExecutionHook, lifecycle.GraphExecutionHook):
+    def __init__(self, fail_at: str):
+        self.fail_at = fail_at
+
+    def _maybe_fail(self, point):
+        if point == self.fail_at:
+            raise LookupError(f"hook failed at {point}")
+
+    def run_before_node_execution(self, **kwargs):
+        self._maybe_fail("before_node")
+
+    def run_after_node_execution(self, **kwargs):
+        self._maybe_fail("after_node")
+
+    def run_before_graph_execution(self, **kwargs):
+        self._maybe_fail("before_graph")
+
+    def run_after_graph_execution(self, **kwargs):
+        self._maybe_fail("after_graph")
+
+
+@pytest.mark.parametrize(
+    ("fail_at", "point", "node"),
+    [
+        ("before_node", "pre_node_execute", "a"),
+        ("after_node", "post_node_execute", "a"),
+        ("before_graph", "pre_graph_execute", None),
+        ("after_graph", "post_graph_execute", None),
+    ],
+)
+def test_a_failing_hook_fails_the_run_naming_the_hook_and_the_node(fail_at, point, node):
+    dr = driver.Builder().with_functions(a).with_adapters(FailingHook(fail_at)).build()
+    with pytest.raises(LookupError, match=f"hook failed at {fail_at}") as raised:
+        dr.execute(["a"], inputs={"x": 1})
+    if sys.version_info >= (3, 11):
+        (note,) = raised.value.__notes__
+        assert f"the {point} hook of FailingHook" in note
+        assert (f"for node '{node}'" in note) is (node is not None)

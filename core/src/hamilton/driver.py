@@ -13,7 +13,7 @@ import types
 from hamilton.common import convert_output_values
 from hamilton.deprecation import warn_deprecated
 from hamilton.execution.plan import ExecutionPlan
-from hamilton.execution.runner import has_node_hooks, run_plan
+from hamilton.execution.runner import has_node_hooks, note_hook_failure, run_plan
 from hamilton.graph import Graph
 from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
 from hamilton.node import NodeType, matches_query, validate_tag_query
@@ -326,8 +326,13 @@ class Driver:
         pre_hooks = adapter.hooks_for("pre_graph_execute")
         post_hooks = adapter.hooks_for("post_graph_execute")
         run_id = _new_run_id() if pre_hooks or post_hooks or has_node_hooks(adapter) else ""
-        for hook in pre_hooks:
-            hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=inputs, overrides=overrides)
+        hook = None
+        try:
+            for hook in pre_hooks:
+                hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=inputs, overrides=overrides)
+        except Exception as error:
+            note_hook_failure(error, hook, "pre_graph_execute")
+            raise
         result = None
         error = None
         try:
@@ -340,8 +345,13 @@ class Driver:
             error = exception
             raise
         finally:
-            for hook in post_hooks:
-                hook(run_id=run_id, graph=self.graph, success=error is None, error=error, results=result)
+            hook = None
+            try:
+                for hook in post_hooks:
+                    hook(run_id=run_id, graph=self.graph, success=error is None, error=error, results=result)
+            except Exception as hook_error:
+                note_hook_failure(hook_error, hook, "post_graph_execute")
+                raise
 
     def raw_execute(
         self,

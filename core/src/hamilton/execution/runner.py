@@ -119,28 +119,40 @@ class NodeLifecycle:
 
     def run(self, node_: Node, kwargs: dict[str, Any]) -> Any:
         run_id, task_id = self.run_id, self.task_id
-        for hook in self.pre_hooks:
-            hook(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
+        hook = None
+        try:
+            for hook in self.pre_hooks:
+                hook(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
+        except Exception as error:
+            note_hook_failure(error, hook, "pre_node_execute", node_.name)
+            raise
         try:
             if self.execute_method is not None:
                 result = self.execute_method(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
             else:
                 result = node_.callable(**kwargs)
         except Exception as error:
+            self._post(node_, kwargs, False, error, None)
+            raise
+        self._post(node_, kwargs, True, None, result)
+        return result
+
+    def _post(self, node_: Node, kwargs: dict[str, Any], success: bool, error: Exception | None, result: Any) -> None:
+        hook = None
+        try:
             for hook in self.post_hooks:
                 hook(
-                    run_id=run_id,
+                    run_id=self.run_id,
                     node_=node_,
                     kwargs=kwargs,
-                    success=False,
+                    success=success,
                     error=error,
-                    result=None,
-                    task_id=task_id,
+                    result=result,
+                    task_id=self.task_id,
                 )
+        except Exception as hook_error:
+            note_hook_failure(hook_error, hook, "post_node_execute", node_.name)
             raise
-        for hook in self.post_hooks:
-            hook(run_id=run_id, node_=node_, kwargs=kwargs, success=True, error=None, result=result, task_id=task_id)
-        return result
 
     def bind(self, node_: Node) -> Callable[..., Any]:
         """``execute_lifecycle_for_node(**kwargs)`` for ``do_remote_execute`` adapters."""
@@ -149,6 +161,21 @@ class NodeLifecycle:
             return self.run(node_, kwargs)
 
         return execute_lifecycle_for_node
+
+
+def note_hook_failure(error: BaseException, hook: Callable | None, point: str, node_name: str | None = None) -> None:
+    """Say which adapter's hook failed (a note on the exception), so it is not taken for the node."""
+    if getattr(error, _NOTED, False):
+        return
+    try:
+        setattr(error, _NOTED, True)
+    except AttributeError:  # exceptions with __slots__
+        return
+    owner = getattr(hook, "__self__", hook)
+    adapter = type(owner).__qualname__ if owner is not None else "an adapter"
+    where = f" for node '{node_name}'" if node_name else ""
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(f"Hamilton: raised by the {point} hook of {adapter}{where}; the node itself did not fail.")
 
 
 def report_node_failure(error: BaseException, node_: Node, kwargs: dict[str, Any]) -> None:
