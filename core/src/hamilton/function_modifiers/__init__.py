@@ -15,6 +15,7 @@ from hamilton.function_modifiers import (  # noqa: F401  (submodules, importable
     macros,
     metadata,
     recursive,
+    validation,
 )
 from hamilton.function_modifiers.base import InvalidDecoratorException
 from hamilton.function_modifiers.configuration import config, hamilton_exclude
@@ -46,8 +47,9 @@ from hamilton.function_modifiers.expanders import (
 from hamilton.function_modifiers.macros import apply_to, does, mutate, pipe, pipe_input, pipe_output, step
 from hamilton.function_modifiers.metadata import cache, schema, tag, tag_outputs
 from hamilton.function_modifiers.recursive import parameterized_subdag, subdag
+from hamilton.function_modifiers.validation import check_output, check_output_custom
 
-# Tags of data-quality validator nodes (check_output arrives with the data-quality work).
+# Tags of the validator nodes check_output and check_output_custom add.
 IS_DATA_VALIDATOR_TAG = "hamilton.data_quality.contains_dq_results"
 DATA_VALIDATOR_ORIGINAL_OUTPUT_TAG = "hamilton.data_quality.source_node"
 
@@ -63,6 +65,8 @@ __all__ = [
     "UpstreamDependency",
     "apply_to",
     "cache",
+    "check_output",
+    "check_output_custom",
     "config",
     "configuration",
     "does",

@@ -40,6 +40,7 @@ HOOKS = (
     "hamilton_executors",
     "hamilton_result_builders",
     "hamilton_dataframe_backends",
+    "hamilton_validators",
 )
 VERSION_ATTRIBUTE = "HAMILTON_CORE_VERSIONS"
 

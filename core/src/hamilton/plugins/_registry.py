@@ -1,4 +1,4 @@
-"""What plugins provide, collected per kind: renderers, materializers, backends, factories...
+"""What plugins provide, collected per kind: renderers, materializers, backends, validators...
 
 A plugin's contributions are validated as a whole before any of them is added, so a plugin
 that fails validation leaves nothing behind (see :func:`collect` and :meth:`Registry.commit`).
@@ -25,6 +25,7 @@ class Contribution:
         self.fingerprinters: dict[type, Callable] = {}
         self.factories: dict[str, dict[str, Callable]] = {kind: {} for kind in FACTORY_KINDS}
         self.backends: list[Any] = []
+        self.validators: list[type] = []
 
     def summary(self) -> dict[str, list[str]]:
         """Kind -> names provided (what ``list_plugins`` reports)."""
@@ -33,6 +34,7 @@ class Contribution:
             "materializers": sorted({m.name() for m in self.materializers}),
             "fingerprinters": [t.__qualname__ for t in self.fingerprinters],
             "dataframe_backends": [b.name for b in self.backends],
+            "validators": [v.__qualname__ for v in self.validators],
         }
         provided.update({kind: sorted(names) for kind, names in self.factories.items()})
         return {kind: names for kind, names in provided.items() if names}
@@ -84,6 +86,38 @@ def _check_backend(backend: Any, where: str) -> None:
         )
 
 
+def _check_validator(cls: Any, where: str) -> None:
+    _require(isinstance(cls, type), f"{where}: validators must be classes, got {cls!r}.")
+    for method in ("arg", "applies_to", "name", "description", "validate"):
+        _require(
+            callable(getattr(cls, method, None)),
+            f"{where}: validator {cls.__qualname__} needs a method {method}() (see "
+            "hamilton.data_quality.base.BaseDefaultValidator).",
+        )
+    try:
+        keyword = cls.arg()
+    except Exception as error:
+        raise PluginContractError(
+            f"{where}: validator {cls.__qualname__}.arg() must be a classmethod returning the @check_output "
+            f"keyword; calling it failed with {type(error).__name__}: {error}."
+        ) from error
+    _require(
+        isinstance(keyword, str) and keyword.isidentifier(),
+        f"{where}: validator {cls.__qualname__}.arg() must return a keyword (an identifier), got {keyword!r}.",
+    )
+    import inspect
+
+    try:
+        inspect.signature(cls).bind(**{keyword: None, "importance": "warn"})
+    except TypeError as error:
+        raise PluginContractError(
+            f"{where}: validator {cls.__qualname__} must be constructed as {cls.__name__}({keyword}=value, "
+            f"importance=...), as @check_output({keyword}=value) does: {error}."
+        ) from error
+    except ValueError:  # no signature to read (a C-implemented class): trust it
+        pass
+
+
 def collect(results: Mapping[str, Any], where: str) -> Contribution:
     """Validate what one plugin's hooks returned (hook name -> return value)."""
     contribution = Contribution()
@@ -122,6 +156,10 @@ def collect(results: Mapping[str, Any], where: str) -> Contribution:
             for backend in value:
                 _check_backend(backend, where)
                 contribution.backends.append(backend)
+        elif kind == "validators":
+            for cls in value:
+                _check_validator(cls, where)
+                contribution.validators.append(cls)
     return contribution
 
 
@@ -134,6 +172,7 @@ class Registry:
         self.savers: dict[str, list[type]] = {}
         self.factories: dict[str, dict[str, Callable]] = {kind: {} for kind in FACTORY_KINDS}
         self.backends: dict[type, Any] = {}
+        self._validator_groups: list[tuple[type, ...]] = []  # one per plugin, in registration order
 
     def commit(self, contribution: Contribution) -> None:
         """Add a validated contribution; later registrations win on equal names."""
@@ -154,6 +193,12 @@ class Registry:
         for backend in contribution.backends:
             for type_ in backend.dataframe_types:
                 self.backends[type_] = backend
+        if contribution.validators:
+            self._validator_groups.append(tuple(contribution.validators))
+
+    def validator_classes(self) -> list[type]:
+        """Plugin-contributed validators in search order: newest plugin first, each in its own order."""
+        return [cls for group in reversed(self._validator_groups) for cls in group]
 
     def backend_for_type(self, type_: type) -> Any | None:
         """The backend registered for ``type_`` or its nearest registered base class."""

@@ -19,6 +19,8 @@ hamilton_adapters              ``{name: factory}`` of lifecycle adapters (tracke
 hamilton_executors             ``{name: factory}`` of ``concurrent.futures.Executor``-like objects
 hamilton_result_builders       ``{name: factory}`` of result builders (``build_result(**outputs)``)
 hamilton_dataframe_backends    :class:`~hamilton.plugins.interfaces.DataFrameBackend` objects
+hamilton_validators            data-validator classes ``@check_output`` selects by keyword
+                               (``arg()``, ``applies_to(type)``, ``validate(value)``)
 =============================  ==================================================================
 
 See ``docs/plugins.md`` for a worked example and :mod:`hamilton.plugins.testing` for the
@@ -85,3 +87,15 @@ def hamilton_dataframe_backends() -> Collection[object]:
     """:class:`~hamilton.plugins.interfaces.DataFrameBackend` objects: what ``extract_columns``,
     ``with_columns``, data-quality validators and schema capture need from a dataframe type.
     Dispatched on the type of the dataframe."""
+
+
+@hookspec
+def hamilton_validators() -> Collection[type]:
+    """Validator classes ``@check_output(<keyword>=value)`` can select — typically those of the
+    plugin's dataframe and column types (``allow_nans``, ``range`` on a series, ``schema``...).
+
+    Each is a :class:`~hamilton.data_quality.base.BaseDefaultValidator`-like class: classmethods
+    ``arg()`` (the keyword, e.g. ``"range"``), ``applies_to(datatype) -> bool`` and ``name()``;
+    methods ``description()`` and ``validate(value) -> ValidationResult``; constructed as
+    ``Cls(<arg>=value, importance=...)``. They are searched before core's default validators,
+    the most recently registered plugin first, each plugin's classes in the order returned."""

@@ -384,3 +384,66 @@ class DataFrameBackendContract:
         schema = self.make_backend().schema(self.make_frame())
         assert list(schema) == ["a", "b"]
         assert all(isinstance(kind, str) for kind in schema.values())
+
+
+# -- validators -------------------------------------------------------------------------------
+
+
+class ValidatorContract:
+    """Implement :meth:`make_validator_class`, :meth:`argument` (what ``@check_output(<arg>=...)``
+    passes), :meth:`valid_value` and :meth:`invalid_value`."""
+
+    def make_validator_class(self) -> type:
+        raise NotImplementedError("return the validator class under test")
+
+    def argument(self) -> Any:
+        raise NotImplementedError("return the keyword value the validator is constructed with")
+
+    def valid_value(self) -> Any:
+        raise NotImplementedError("return a value that passes")
+
+    def invalid_value(self) -> Any:
+        raise NotImplementedError("return a value that fails")
+
+    def _validator(self, importance: str = "warn") -> Any:
+        cls = self.make_validator_class()
+        return cls(**{cls.arg(): self.argument()}, importance=importance)
+
+    def test_declares_a_keyword_and_a_name(self) -> None:
+        cls = self.make_validator_class()
+        assert cls.arg().isidentifier()
+        assert isinstance(cls.name(), str)
+        assert isinstance(self._validator().description(), str)
+
+    def test_applies_to_the_type_of_its_values(self) -> None:
+        assert self.make_validator_class().applies_to(type(self.valid_value()))
+
+    def test_passes_and_fails_with_a_message(self) -> None:
+        from hamilton.data_quality.base import ValidationResult
+
+        passed = self._validator().validate(self.valid_value())
+        failed = self._validator().validate(self.invalid_value())
+        assert isinstance(passed, ValidationResult)
+        assert isinstance(failed, ValidationResult)
+        assert passed.passes
+        assert not failed.passes
+        assert isinstance(failed.message, str)
+        assert failed.message
+
+    def test_check_output_selects_it_and_fails_a_run_when_asked(self) -> None:
+        import pytest
+
+        from hamilton import driver
+        from hamilton.data_quality.base import DataValidationError
+        from hamilton.function_modifiers import check_output
+
+        cls, bad = self.make_validator_class(), self.invalid_value()
+
+        def produced():
+            return bad
+
+        produced.__annotations__ = {"return": type(bad)}
+        check_output(importance="fail", **{cls.arg(): self.argument()})(produced)
+        dr = driver.Builder().with_functions(produced).build()
+        with pytest.raises(DataValidationError):
+            dr.execute(["produced"])

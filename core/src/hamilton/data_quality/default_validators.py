@@ -1,0 +1,312 @@
+"""The validators ``@check_output`` selects by keyword, and how it selects them.
+
+Core ships validators of plain Python values (numbers, strings, ``None``). Validators of
+dataframe and column types (``allow_nans``, ``range`` on a series, ``max_fraction_nans``,
+``mean_in_range``, ``schema``...) come from plugins, through the ``hamilton_validators`` hook:
+:func:`resolve_default_validators` loads the plugin named after the output type's library and
+searches the validators plugins contributed (the most recently registered plugin first) before
+:data:`AVAILABLE_DEFAULT_VALIDATORS`.
+
+=====================  ===================================  =====================================
+keyword (``arg()``)    class                                applies to
+=====================  ===================================  =====================================
+``range``              :class:`DataInRangeValidatorPrimitives`    ``numbers.Real`` (int, float, bool)
+``values_in``          :class:`DataInValuesValidatorPrimitives`   ``numbers.Real`` and ``str``
+``data_type``          :class:`DataTypeValidatorPrimitives`       ``numbers.Real`` and ``str``
+``allow_none``         :class:`AllowNoneValidator`                every type
+``contains``           :class:`StrContainsValidator`              exactly ``str``
+``does_not_contain``   :class:`StrDoesNotContainValidator`        exactly ``str``
+=====================  ===================================  =====================================
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+from hamilton.data_quality import base
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def _is_subclass(datatype: Any, classes: type | tuple[type, ...]) -> bool:
+    """``issubclass`` that answers ``False`` for annotations that are not classes (``Optional[int]``)."""
+    return isinstance(datatype, type) and issubclass(datatype, classes)
+
+
+class DataInRangeValidatorPrimitives(base.BaseDefaultValidator):
+    """``range=(low, high)``: the number lies within ``[low, high]`` (bounds included)."""
+
+    def __init__(self, range: tuple[numbers.Real, numbers.Real], importance: str):
+        super().__init__(importance)
+        self.range = range
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return _is_subclass(datatype, numbers.Real)
+
+    @classmethod
+    def arg(cls) -> str:
+        return "range"
+
+    def description(self) -> str:
+        return f"Validates that the datapoint falls within the range {self.range}"
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        low, high = self.range
+        try:
+            passes = bool(low <= data <= high)
+        except TypeError:  # None, a string...: not a number, so not in the range
+            passes = False
+        verb = "falls" if passes else "does not fall"
+        return base.ValidationResult(
+            passes=passes,
+            message=f"Data point {data} {verb} within acceptable range: {self.range}",
+            diagnostics={"range": self.range, "value": data},
+        )
+
+
+class DataInValuesValidatorPrimitives(base.BaseDefaultValidator):
+    """``values_in=[...]``: the value is one of the given values."""
+
+    def __init__(self, values_in: Iterable[Any], importance: str):
+        super().__init__(importance)
+        self.values = frozenset(values_in)
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return _is_subclass(datatype, (numbers.Real, str))
+
+    @classmethod
+    def arg(cls) -> str:
+        return "values_in"
+
+    def description(self) -> str:
+        return f"Validates that python values are from a fixed set of values: ({self.values})."
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        try:
+            passes = data in self.values
+        except TypeError:  # unhashable: cannot be one of the (hashable) allowed values
+            passes = False
+        message = f"Primitive python value was valid is {passes}."
+        if not passes:
+            message += f" Correct possible values are {self.values}."
+        return base.ValidationResult(
+            passes=passes,
+            message=message,
+            diagnostics={
+                "values": self.values,
+                "was_correct": passes,
+                "incorrect_value": None if passes else data,
+                "data_size": 1,
+            },
+        )
+
+
+class DataTypeValidatorPrimitives(base.BaseDefaultValidator):
+    """``data_type=T``: the value is an instance of ``T``."""
+
+    def __init__(self, data_type: type[type], importance: str):
+        super().__init__(importance)
+        self.datatype = data_type
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return _is_subclass(datatype, (numbers.Real, str, bool))
+
+    @classmethod
+    def arg(cls) -> str:
+        return "data_type"
+
+    def description(self) -> str:
+        return f"Validates that the datatype of the value is a subclass of: {self.datatype}"
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        passes = isinstance(data, self.datatype)
+        match = "a match" if passes else "not a match"
+        return base.ValidationResult(
+            passes=passes,
+            message=f"Requires data type: {self.datatype}. Got data type: {type(data)}. This is {match}.",
+            diagnostics={"required_data_type": self.datatype, "actual_data_type": type(data)},
+        )
+
+
+class AllowNoneValidator(base.BaseDefaultValidator):
+    """``allow_none=False``: the value is not ``None`` (``allow_none=True`` checks nothing)."""
+
+    def __init__(self, allow_none: bool, importance: str):
+        super().__init__(importance)
+        self.allow_none = allow_none
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return True
+
+    @classmethod
+    def arg(cls) -> str:
+        return "allow_none"
+
+    def description(self) -> str:
+        return "No-op validator." if self.allow_none else "Validates that an output is not None"
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        if data is not None:
+            return base.ValidationResult(passes=True, message="Data is not None")
+        if self.allow_none:
+            return base.ValidationResult(passes=True, message="Data is None, which is allowed (allow_none=True)")
+        return base.ValidationResult(passes=False, message="Data is not allowed to be None, got None")
+
+
+def _as_list(substrings: str | list[str]) -> list[str]:
+    return [substrings] if isinstance(substrings, str) else list(substrings)
+
+
+def _contained(substrings: list[str], data: Any) -> list[bool]:
+    """For each substring, whether ``data`` contains it (a non-string contains nothing)."""
+    return [isinstance(data, str) and substring in data for substring in substrings]
+
+
+class StrContainsValidator(base.BaseDefaultValidator):
+    """``contains="x"`` or ``contains=["x", "y"]``: the string contains every one of them."""
+
+    def __init__(self, contains: str | list[str], importance: str):
+        super().__init__(importance)
+        self.contains = _as_list(contains)
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return datatype is str
+
+    @classmethod
+    def arg(cls) -> str:
+        return "contains"
+
+    def description(self) -> str:
+        return f"Validates that a string contains {self.contains} within it."
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        if all(_contained(self.contains, data)):
+            return base.ValidationResult(passes=True, message="All good.")
+        return base.ValidationResult(
+            passes=False,
+            message=f"String did not contain {self.contains}",
+            diagnostics={"contains": self.contains, "data": data},
+        )
+
+
+class StrDoesNotContainValidator(base.BaseDefaultValidator):
+    """``does_not_contain="x"`` or ``does_not_contain=["x", "y"]``: the string contains none of them."""
+
+    def __init__(self, does_not_contain: str | list[str], importance: str):
+        super().__init__(importance)
+        self.does_not_contain = _as_list(does_not_contain)
+
+    @classmethod
+    def applies_to(cls, datatype: type[type]) -> bool:
+        return datatype is str
+
+    @classmethod
+    def arg(cls) -> str:
+        return "does_not_contain"
+
+    def description(self) -> str:
+        return f"Validates that a string does not contain {self.does_not_contain} within it."
+
+    def validate(self, data: Any) -> base.ValidationResult:
+        if not any(_contained(self.does_not_contain, data)):
+            return base.ValidationResult(passes=True, message="All good.")
+        return base.ValidationResult(
+            passes=False,
+            message=f"String did contain {self.does_not_contain}",
+            diagnostics={"does_not_contain": self.does_not_contain, "data": data},
+        )
+
+
+# Core's default validators, in search order (plugin-contributed validators are searched first).
+AVAILABLE_DEFAULT_VALIDATORS: list[type[base.BaseDefaultValidator]] = [
+    DataInRangeValidatorPrimitives,
+    DataInValuesValidatorPrimitives,
+    DataTypeValidatorPrimitives,
+    AllowNoneValidator,
+    StrContainsValidator,
+    StrDoesNotContainValidator,
+]
+
+_NO_PLUGIN_LIBRARIES = frozenset(("builtins", "typing", "collections", "numbers"))
+
+
+def _library(output_type: Any) -> str:
+    """The top-level module of ``output_type`` (of its origin for ``list[int]``-like annotations)."""
+    origin = getattr(output_type, "__origin__", output_type)
+    return (getattr(origin, "__module__", None) or "").partition(".")[0]
+
+
+def _candidates(output_type: Any, load_all: bool) -> list[type]:
+    """Plugin-contributed validators (newest plugin first), then :data:`AVAILABLE_DEFAULT_VALIDATORS`.
+
+    The plugin named after the output type's library is loaded first; with ``load_all`` every
+    plugin not loaded yet is too.
+    """
+    from hamilton.plugins._manager import system
+
+    plugins = system()
+    if load_all:
+        plugins.load_all()
+    else:
+        library = _library(output_type)
+        if library and library not in _NO_PLUGIN_LIBRARIES:
+            plugins.load(library)
+    return plugins.registry.validator_classes() + list(AVAILABLE_DEFAULT_VALIDATORS)
+
+
+def _applies(validator_cls: type, output_type: Any) -> bool:
+    try:
+        return bool(validator_cls.applies_to(output_type))
+    except TypeError:  # e.g. issubclass() on an annotation that is not a class
+        return False
+
+
+def _find(key: str, output_type: Any, candidates: list[type]) -> type | None:
+    for validator_cls in candidates:
+        if validator_cls.arg() == key and _applies(validator_cls, output_type):
+            return validator_cls
+    return None
+
+
+def resolve_default_validators(
+    output_type: type[type],
+    importance: str,
+    available_validators: list[type[base.BaseDefaultValidator]] | None = None,
+    **default_validator_kwargs: Any,
+) -> list[base.BaseDefaultValidator]:
+    """One validator per keyword: the first candidate whose ``arg()`` is the keyword and that
+    ``applies_to(output_type)``, constructed as ``Cls(<keyword>=value, importance=importance)``.
+
+    :param available_validators: the candidates, in search order (default: plugin-contributed
+        validators, then :data:`AVAILABLE_DEFAULT_VALIDATORS`).
+    :raises ValueError: when no candidate fits a keyword.
+    """
+    searched_plugins = available_validators is None
+    candidates = _candidates(output_type, load_all=False) if searched_plugins else list(available_validators)
+    validators = []
+    for key, value in default_validator_kwargs.items():
+        validator_cls = _find(key, output_type, candidates)
+        if validator_cls is None and searched_plugins:  # a plugin not loaded yet may provide it
+            candidates = _candidates(output_type, load_all=True)
+            validator_cls = _find(key, output_type, candidates)
+        if validator_cls is None:
+            applicable = sorted({cls.arg() for cls in candidates if _applies(cls, output_type)})
+            raise ValueError(
+                f"No registered subclass of BaseDefaultValidator is available for arg: {key} and type "
+                f"{output_type}. This either means (a) this arg-type contribution isn't supported or (b) this "
+                "has not been added yet (but should be). In the case of (b), we welcome contributions. Get "
+                f"started at github.com/dagworks-inc/hamilton. Keywords available for this type: {applicable}. "
+                "Validators of dataframe and column types come from plugins (e.g. pip install "
+                '"apache-hamilton[pandas]"); for anything else write a DataValidator and use '
+                "@check_output_custom."
+            )
+        validators.append(validator_cls(**{key: value, "importance": importance}))
+    return validators
