@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import decorated
+import hooks
 import plugin_discovery
 import report
 from dag_gen import SHAPES, write_module
@@ -148,6 +149,8 @@ def main() -> None:
         discovery = plugin_discovery.measure(current, settings.launches, scratch)
         log("500 decorated functions")
         decorated_builds = decorated.measure([current, reference], scratch)
+        log("hook overhead")
+        hook_costs = hooks.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
@@ -155,6 +158,7 @@ def main() -> None:
     tables = report.import_tables(imports, current.label, reference.label, settings.launches)
     tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
     tables.append(decorated.table(decorated_builds, current.label, reference.label))
+    tables.append(hooks.table(hook_costs, current.label, reference.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -178,6 +182,7 @@ def main() -> None:
                 "imports": imports,
                 "plugin_discovery": discovery,
                 "decorated": decorated_builds,
+                "hooks": hook_costs,
                 "workloads": workloads,
             },
             indent=1,

@@ -278,3 +278,46 @@ def test_a_failing_hook_fails_the_run_naming_the_hook_and_the_node(fail_at, poin
         (note,) = raised.value.__notes__
         assert f"the {point} hook of FailingHook" in note
         assert (f"for node '{node}'" in note) is (node is not None)
+
+
+class Recorder(lifecycle.NodeExecutionHook):
+    """A NodeExecutionHook recording what the engine hands it."""
+
+    def __init__(self, log: list, label: str):
+        self.log = log
+        self.label = label
+
+    def run_before_node_execution(self, *, node_name, node_kwargs, node_input_types, node_return_type, **future):
+        self.log.append((self.label, "before", node_name, dict(node_kwargs), node_input_types, node_return_type))
+        self.log.append((self.label, "extra", sorted(future)))
+
+    def run_after_node_execution(self, *, node_name, result, success, error, **future):
+        self.log.append((self.label, "after", node_name, result, success, error))
+
+
+class BridgeOverride(Recorder):
+    """Overrides the 1.x bridge method: the engine must call the override, not skip it."""
+
+    def pre_node_execute(self, *, run_id, node_, kwargs, task_id=None):
+        self.log.append((self.label, "own pre", node_.name))
+
+
+def test_node_execution_hooks_get_1x_arguments_in_adapter_order():
+    log: list = []
+    adapters = [Recorder(log, "r1"), Journal(log, "j"), BridgeOverride(log, "r2")]
+    dr = driver.Builder().with_functions(a, b).with_adapters(*adapters).build()
+    log.clear()
+    dr.execute(["b"], inputs={"x": 1})
+    node_points = {"before", "pre_node_execute", "own pre", "after", "post_node_execute"}
+    assert [entry[:2] for entry in log if entry[1] in node_points][:6] == [
+        ("r1", "before"),
+        ("j", "pre_node_execute"),
+        ("r2", "own pre"),
+        ("r1", "after"),
+        ("j", "post_node_execute"),
+        ("r2", "after"),
+    ]
+    assert ("r1", "before", "b", {"a": 2}, {"a": int}, int) in log
+    assert ("r1", "extra", ["node_tags", "run_id", "task_id"]) in log
+    assert ("r1", "after", "b", 4, True, None) in log
+    assert ("r2", "after", "b", 4, True, None) in log

@@ -68,6 +68,7 @@ class Node:
         "_originating_functions",
         "_tags",
         "_type",
+        "_types_by_parameter",
     )
 
     def __init__(
@@ -95,6 +96,7 @@ class Node:
         self._originating_functions = originating_functions
         self._dependencies: list[Node] = []
         self._depended_on_by: list[Node] = []
+        self._types_by_parameter: dict[str, Any] | None = None
         if node_source not in _COMPUTED:
             if input_types:
                 raise ValueError(f"Input types cannot be provided for user-defined node {self.name}")
@@ -167,6 +169,7 @@ class Node:
         node_._default_parameter_values = defaults
         node_._dependencies = []
         node_._depended_on_by = []
+        node_._types_by_parameter = None
         return node_
 
     # -- read-only views ------------------------------------------------------------------
@@ -195,6 +198,12 @@ class Node:
     @property
     def input_types(self) -> dict[str, tuple[Any, DependencyType]]:
         return self._input_types
+
+    def parameter_types(self) -> dict[str, Any]:
+        """Parameter name -> annotation (computed once: node hooks ask for it on every run)."""
+        if self._types_by_parameter is None:
+            self._types_by_parameter = {key: type_ for key, (type_, _) in self._input_types.items()}
+        return self._types_by_parameter
 
     @property
     def default_parameter_values(self) -> dict[str, Any]:

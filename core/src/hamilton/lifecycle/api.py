@@ -121,7 +121,7 @@ class NodeExecutionHook(BasePreNodeExecute, BasePostNodeExecute, abc.ABC):
             node_return_type=node_.type,
             task_id=task_id,
             run_id=run_id,
-            node_input_types={key: type_ for key, (type_, _) in node_.input_types.items()},
+            node_input_types=node_.parameter_types(),
         )
 
     def post_node_execute(
