@@ -13,6 +13,7 @@ import textwrap
 import uuid
 
 import pytest
+from resources.dq_validators import AlwaysFails, AsyncPasses
 
 from hamilton.data_quality import base, default_validators
 from hamilton.data_quality.default_validators import (
@@ -35,36 +36,6 @@ UNRESOLVED = (
     "means (a) this arg-type contribution isn't supported or (b) this has not been added yet (but should be). In "
     "the case of (b), we welcome contributions. Get started at github.com/dagworks-inc/hamilton."
 )
-
-
-class AlwaysFails(base.DataValidator):
-    def applies_to(self, datatype):
-        return True
-
-    def description(self):
-        return "always fails"
-
-    @classmethod
-    def name(cls):
-        return "always_fails"
-
-    def validate(self, dataset):
-        return base.ValidationResult(False, f"bad {dataset}", {"seen": dataset})
-
-
-class AsyncPasses(base.AsyncDataValidator):
-    def applies_to(self, datatype):
-        return True
-
-    def description(self):
-        return "async"
-
-    @classmethod
-    def name(cls):
-        return "async_passes"
-
-    async def validate(self, dataset):
-        return base.ValidationResult(True, "fine")
 
 
 # -- base ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from resources.dq_validators import AlwaysFails, AsyncPasses
 
 from hamilton import driver, plugins
 from hamilton.data_quality import base as dq_base
@@ -63,39 +64,7 @@ OUT_OF_RANGE = "Data point 50 does not fall within acceptable range: (0, 10)"
 RANGE_DIAGNOSTICS = {"range": (0, 10), "value": 50}
 
 
-class Fails(dq_base.DataValidator):
-    """A custom validator that fails with the value it saw."""
-
-    def applies_to(self, datatype):
-        return True
-
-    def description(self):
-        return "Always fails."
-
-    @classmethod
-    def name(cls):
-        return "fails"
-
-    def validate(self, dataset):
-        return dq_base.ValidationResult(False, f"saw {dataset}", {"seen": dataset})
-
-
-class AsyncPasses(dq_base.AsyncDataValidator):
-    def applies_to(self, datatype):
-        return True
-
-    def description(self):
-        return "async"
-
-    @classmethod
-    def name(cls):
-        return "async_passes"
-
-    async def validate(self, dataset):
-        return dq_base.ValidationResult(True, "fine")
-
-
-class ReturnsBool(Fails):
+class ReturnsBool(AlwaysFails):
     def validate(self, dataset):
         return True
 
@@ -220,7 +189,9 @@ def test_fail_raises_every_failed_fail_validation_together(caplog):
 
 def test_fail_and_warn_validators_mix_in_validator_order(caplog):
     @check_output_custom(
-        Fails("warn"), DataInRangeValidatorPrimitives((0, 1), "fail"), DataInRangeValidatorPrimitives((0, 5), "fail")
+        AlwaysFails("warn"),
+        DataInRangeValidatorPrimitives((0, 1), "fail"),
+        DataInRangeValidatorPrimitives((0, 5), "fail"),
     )
     def c(x: int) -> int:
         return x
@@ -317,7 +288,7 @@ def test_candidates_restrict_the_search():
 def test_custom_validators_are_not_checked_against_the_type():
     """As in 1.x, check_output_custom runs its validators whatever they apply_to."""
 
-    class OnlyStr(Fails):
+    class OnlyStr(AlwaysFails):
         def applies_to(self, datatype):
             return datatype is str
 
@@ -325,8 +296,8 @@ def test_custom_validators_are_not_checked_against_the_type():
     def co(x: int) -> int:
         return x
 
-    assert build(co).execute(["co_fails"], inputs={"x": 3})["co_fails"] == dq_base.ValidationResult(
-        False, "saw 3", {"seen": 3}
+    assert build(co).execute(["co_always_fails"], inputs={"x": 3})["co_always_fails"] == dq_base.ValidationResult(
+        False, "bad 3", {"seen": 3}
     )
 
 
@@ -447,12 +418,12 @@ def test_column_validator_contributed_by_a_plugin(caplog):
 
 def test_validating_the_table_then_extracting_columns():
     @extract_columns("a")
-    @check_output_custom(Fails("warn"))
+    @check_output_custom(AlwaysFails("warn"))
     def t(n: int) -> Table:
         return Table({"a": [n]})
 
     nodes = nodes_of(build(t))
-    assert sorted(nodes) == ["a", "t", "t_fails", "t_raw"]
+    assert sorted(nodes) == ["a", "t", "t_always_fails", "t_raw"]
     assert deps(nodes["a"]) == ["t"]
 
 
@@ -566,7 +537,7 @@ def test_hooks_mode_without_config_keeps_the_1x_nodes_and_the_hook_records_them(
 
 def test_hooks_mode_stacks_validators_and_validates_extracted_columns():
     @check_output(range=(0, 10), target_="a")
-    @check_output_custom(Fails("warn"), target_="a")
+    @check_output_custom(AlwaysFails("warn"), target_="a")
     @extract_columns("a", "b")
     def t(n: int) -> Table:
         return Table({"a": [1, n], "b": [0, 0]})
@@ -574,10 +545,10 @@ def test_hooks_mode_stacks_validators_and_validates_extracted_columns():
     validation = ValidationHook()
     dr = build(t, cfg=HOOKS, adapters=[validation])
     assert sorted(nodes_of(dr)) == ["a", "b", "t"]
-    assert [name for name, _ in nodes_of(dr)["a"].tags[VALIDATORS_TAG]] == ["fails", "range_validator"]
+    assert [name for name, _ in nodes_of(dr)["a"].tags[VALIDATORS_TAG]] == ["always_fails", "range_validator"]
     dr.execute(["a", "b"], inputs={"n": 50})
     assert {name: r.passes for name, r in validation.results_for_node("a").items()} == {
-        "fails": False,
+        "always_fails": False,
         "range_validator": False,
     }
     assert validation.results_for_node("b") == {}
