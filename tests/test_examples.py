@@ -23,3 +23,14 @@ def test_example_runs(core_python, example, tmp_path):
 def test_hello_world_output(core_python, tmp_path):
     result = run(core_python, str(REPO / "examples" / "hello_world" / "run.py"), cwd=tmp_path)
     assert result.stdout.splitlines()[0] == "3044 signups at $0.22 each; recent daily spend $30.48"
+
+
+def test_materialization_output(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "materialization" / "run.py"), cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "east: 355.00 (118% of target)",
+        "north: 162.25 (108% of target)",
+        "south: 100.25 (84% of target)",
+    ]
+    assert [line.split(":")[0] for line in lines[3:]] == ["summary_to_text", "revenue_to_pickle", "save.report"]

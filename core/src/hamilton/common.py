@@ -10,8 +10,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def convert_output_value(output_value: Any, module_set: Collection[str]) -> tuple[str | None, str | None]:
-    """``(name, None)`` for a valid output, ``(None, error)`` otherwise."""
+def convert_output_value(
+    output_value: Any, module_set: Collection[str], given_to: str = "driver"
+) -> tuple[str | None, str | None]:
+    """``(name, None)`` for a valid output, ``(None, error)`` otherwise (``given_to`` names the
+    receiver of the modules in the message: the driver, or a materializer)."""
     if isinstance(output_value, str):
         return output_value, None
     if isinstance(output_value, types.FunctionType):
@@ -19,7 +22,7 @@ def convert_output_value(output_value: Any, module_set: Collection[str]) -> tupl
             return output_value.__name__, None
         return None, (
             f"Function {output_value.__module__}.{output_value.__name__} is a function not "
-            f"in a module given to the driver. Valid choices are {set(module_set)}."
+            f"in a module given to the {given_to}. Valid choices are {set(module_set)}."
         )
     name = getattr(output_value, "name", None)
     if isinstance(name, str):
@@ -27,14 +30,16 @@ def convert_output_value(output_value: Any, module_set: Collection[str]) -> tupl
     return None, f"{output_value!r} is not a node name, a node or a function of the dataflow."
 
 
-def convert_output_values(output_values: Collection[Any], module_set: Collection[str]) -> list[str]:
+def convert_output_values(
+    output_values: Collection[Any], module_set: Collection[str], given_to: str = "driver"
+) -> list[str]:
     """Names of ``output_values``; raises ``ValueError`` listing every invalid one."""
     names, errors = [], []
     for value in output_values:
         if type(value) is str:  # the common case, kept cheap for requests of many outputs
             names.append(value)
             continue
-        name, error = convert_output_value(value, module_set)
+        name, error = convert_output_value(value, module_set, given_to)
         if error is not None:
             errors.append(error)
         else:

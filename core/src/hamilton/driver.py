@@ -172,6 +172,7 @@ class Driver:
         _use_legacy_adapter: bool = True,
         _graph: Graph | None = None,
         _functions: Sequence[Callable] = (),
+        _materializers: Sequence[Any] = (),
     ):
         """Build the graph of ``modules`` under ``config``.
 
@@ -179,6 +180,7 @@ class Driver:
         :param modules: modules whose public functions become nodes.
         :param adapter: one lifecycle adapter, a list of them, or a LifecycleAdapterSet.
         :param allow_module_overrides: let later modules redefine earlier modules' nodes.
+        :param _materializers: ``to.<format>(...)``/``from_.<format>(...)`` whose nodes join the graph.
         """
         self.adapter = self.normalize_adapter_input(adapter, use_legacy_adapter=_use_legacy_adapter)
         self._call_hooks("pre_do_anything")
@@ -197,7 +199,10 @@ class Driver:
         self.graph_executor = _graph_executor if _graph_executor is not None else DefaultGraphExecutor(self.adapter)
         self._run_id: uuid.UUID | None = None
         self._modules_of_functions: set[str] | None = None
-        self._validate_graph()
+        if _materializers:
+            self.graph = self._with_materializers(self.graph, _materializers)
+            self._modules_of_functions = None
+        self._validate_graph(self.graph)
         self._call_hooks("post_graph_construct", graph=self.graph, modules=list(self.graph_modules), config=self.config)
 
     # -- construction helpers ----------------------------------------------------------------
@@ -221,12 +226,27 @@ class Driver:
         for hook in self.adapter.hooks_for(name):
             hook(**kwargs)
 
-    def _validate_graph(self) -> None:
+    def _with_materializers(self, graph: Graph, materializers: Sequence[Any]) -> Graph:
+        """``graph`` with the nodes of ``materializers`` (``to``/``from_`` factories) added."""
+        from hamilton.io.materialization import ExtractorFactory, MaterializerFactory, modify_graph
+
+        savers = [m for m in materializers if isinstance(m, MaterializerFactory)]
+        loaders = [m for m in materializers if isinstance(m, ExtractorFactory)]
+        others = [m for m in materializers if not isinstance(m, (MaterializerFactory, ExtractorFactory))]
+        if others:
+            raise ValueError(
+                f"Materializers must be made with to.<format>(...) or from_.<format>(...) of "
+                f"hamilton.io.materialization; got {others!r}."
+            )
+        modules = self._function_modules()
+        return modify_graph(graph, [m.sanitize_dependencies(modules) for m in savers], loaders)
+
+    def _validate_graph(self, graph: Graph) -> None:
         adapter = self.adapter
         if adapter.does_validation("validate_node"):
             failures = [
                 (n.name, result.error)
-                for n in self.graph.get_nodes()
+                for n in graph.get_nodes()
                 for result in adapter.call_all_validators_sync("validate_node", created_node=n)
             ]
             if failures:
@@ -234,7 +254,7 @@ class Driver:
                 raise ValidationException(f"Node validation failed! {len(failures)} errors encountered:\n  {details}")
         if adapter.does_validation("validate_graph"):
             results = adapter.call_all_validators_sync(
-                "validate_graph", graph=self.graph, modules=list(self.graph_modules), config=self.config
+                "validate_graph", graph=graph, modules=list(self.graph_modules), config=self.config
             )
             if results:
                 details = "\n\t".join(str(result.error) for result in results)
@@ -269,10 +289,10 @@ class Driver:
         return self._modules_of_functions
 
     def _plan(
-        self, final_vars: list[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any]
+        self, final_vars: list[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any], graph: Graph
     ) -> tuple[ExecutionPlan, dict[str, Any]]:
         """The plan of a request and its given values (config + inputs), validated for overlap."""
-        config = self.graph.config
+        config = graph.config
         if inputs and config:
             shared = sorted(set(config) & set(inputs))
             if shared:
@@ -281,7 +301,7 @@ class Driver:
                     f"mutually disjoint. {shared} "
                 )
         given = {**config, **inputs} if config else dict(inputs)
-        return self.graph.plan(final_vars, given, overrides), given
+        return graph.plan(final_vars, given, overrides), given
 
     def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
         plan.check_inputs(given, _input_validator(self.adapter))
@@ -315,13 +335,18 @@ class Driver:
         inputs: dict[str, Any] | None,
         overrides: dict[str, Any] | None,
         build_result: bool,
+        graph: Graph | None = None,
+        materializer_ids: Sequence[str] | None = None,
     ) -> Any:
         """Plan, fire graph hooks, validate, execute, build the result.
 
         Hooks receive ``inputs``/``overrides`` as the caller passed them (possibly ``None``).
+        With ``materializer_ids`` (``materialize``), the result is ``(materializer results,
+        other outputs)`` and ``post_graph_execute`` sees the other outputs.
         """
+        graph = self.graph if graph is None else graph
         given_inputs, given_overrides = inputs or {}, overrides or {}
-        plan, given = self._plan(names, given_inputs, given_overrides)
+        plan, given = self._plan(names, given_inputs, given_overrides, graph)
         adapter = self.adapter
         pre_hooks = adapter.hooks_for("pre_graph_execute")
         post_hooks = adapter.hooks_for("post_graph_execute")
@@ -329,7 +354,7 @@ class Driver:
         hook = None
         try:
             for hook in pre_hooks:
-                hook(run_id=run_id, graph=self.graph, final_vars=names, inputs=inputs, overrides=overrides)
+                hook(run_id=run_id, graph=graph, final_vars=names, inputs=inputs, overrides=overrides)
         except Exception as error:
             note_hook_failure(error, hook, "pre_graph_execute")
             raise
@@ -337,7 +362,11 @@ class Driver:
         error = None
         try:
             self._check_request(plan, given)
-            outputs = self.graph_executor.execute(self.graph, names, given_overrides, given_inputs, run_id)
+            outputs = self.graph_executor.execute(graph, names, given_overrides, given_inputs, run_id)
+            if materializer_ids is not None:
+                materialized = {name: outputs[name] for name in materializer_ids}
+                result = {name: value for name, value in outputs.items() if name not in materialized}
+                return materialized, result
             build = adapter.method_for("do_build_result") if build_result else None
             result = build(outputs=outputs) if build is not None else outputs
             return result
@@ -348,7 +377,7 @@ class Driver:
             hook = None
             try:
                 for hook in post_hooks:
-                    hook(run_id=run_id, graph=self.graph, success=error is None, error=error, results=result)
+                    hook(run_id=run_id, graph=graph, success=error is None, error=error, results=result)
             except Exception as hook_error:
                 note_hook_failure(hook_error, hook, "post_graph_execute")
                 raise
@@ -378,6 +407,63 @@ class Driver:
             "hamilton-viz-graphviz distribution (not available yet). Drop display_graph=True."
         )
 
+    # -- materialization ---------------------------------------------------------------------------
+    def materialize(
+        self,
+        *materializers: Any,
+        additional_vars: list[str | Callable | Any] | None = None,
+        overrides: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> tuple[Any, dict[str, Any]]:
+        """Run with loaders and savers chosen now: ``to.<format>(...)``, ``from_.<format>(...)``.
+
+        Returns ``(materializer_results, additional_vars_results)``: the metadata each saver
+        returned, by materializer id, and the values of ``additional_vars``, by name. No result
+        builder is applied. Validators and ``post_graph_construct`` hooks see the extended graph.
+        """
+        graph, ids, names = self._materialization_request(materializers, additional_vars)
+        self._validate_graph(graph)
+        self._call_hooks("post_graph_construct", graph=graph, modules=list(self.graph_modules), config=self.config)
+        return self._run(names, inputs, overrides, build_result=False, graph=graph, materializer_ids=ids)
+
+    def validate_materialization(
+        self,
+        *materializers: Any,
+        additional_vars: list[str | Callable | Any] | None = None,
+        overrides: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> None:
+        """Raise if ``materialize`` with these arguments would fail before running any node."""
+        if not materializers and not additional_vars:
+            return  # nothing would run (1.x accepts this here, though materialize() refuses it)
+        graph, _, names = self._materialization_request(materializers, additional_vars)
+        plan, given = self._plan(names, inputs or {}, overrides or {}, graph)
+        self._check_request(plan, given)
+
+    def _materialization_request(
+        self, materializers: Sequence[Any], additional_vars: Iterable[Any] | None
+    ) -> tuple[Graph, list[str], list[str]]:
+        """The extended graph, the materializer ids, and every output to compute."""
+        from hamilton.io.materialization import MaterializerFactory
+
+        extra = self._final_var_names(additional_vars or [])
+        if not materializers and not extra:
+            raise ValueError(
+                "No output requested. Please either pass in materializers that will save data, or pass in "
+                "`additional_vars` to compute."
+            )
+        graph = self._with_materializers(self.graph, materializers) if materializers else self.graph
+        ids = list(dict.fromkeys(m.id for m in materializers if isinstance(m, MaterializerFactory)))
+        return graph, ids, list(dict.fromkeys([*extra, *ids]))
+
+    def visualize_materialization(self, *materializers: Any, **options: Any) -> Any:
+        """Not available yet: rendering arrives with the hamilton-viz-graphviz distribution."""
+        raise NotImplementedError(
+            "visualize_materialization() needs a graph renderer, which Hamilton 2 ships in the "
+            "hamilton-viz-graphviz distribution (not available yet). Use validate_materialization() to check "
+            "the request, or materialize() to run it."
+        )
+
     def validate_execution(
         self,
         final_vars: list[str | Callable | Any],
@@ -386,7 +472,7 @@ class Driver:
     ) -> None:
         """Raise if ``execute`` with these arguments would fail before running any node."""
         names = self._final_var_names(final_vars)
-        plan, given = self._plan(names, inputs or {}, overrides or {})
+        plan, given = self._plan(names, inputs or {}, overrides or {}, self.graph)
         self._check_request(plan, given)
 
     @staticmethod
@@ -463,6 +549,7 @@ class Builder:
         self.graph: Graph | None = None
         self.adapters: list[Any] = []
         self.legacy_graph_adapter: Any = None
+        self.materializers: list[Any] = []
         self._allow_module_overrides = False
 
     def with_config(self, config: dict[str, Any]) -> Builder:
@@ -502,6 +589,27 @@ class Builder:
         self.adapters.extend(adapters)
         return self
 
+    def with_materializers(self, *materializers: Any) -> Builder:
+        """Add ``to.<format>(...)``/``from_.<format>(...)`` nodes to the graph for good.
+
+        Execute a saver by its id: ``dr.execute(["save_report"])``.
+        """
+        from hamilton.io.materialization import ExtractorFactory, MaterializerFactory
+
+        if len(materializers) == 1 and isinstance(materializers[0], (list, tuple, str)):
+            raise ValueError(
+                "`.with_materializers()` received a sequence. Unpack it by prepending `*` e.g., "
+                "`.with_materializers(*[to.json(...), from_.parquet(...)])`"
+            )
+        for materializer in materializers:
+            if not isinstance(materializer, (MaterializerFactory, ExtractorFactory)):
+                raise ValueError(
+                    f"`.with_materializers()` only accepts materializers. Received instead: {materializer!r}. "
+                    "Make them with to.<format>(...) or from_.<format>(...) of hamilton.io.materialization."
+                )
+        self.materializers.extend(materializers)
+        return self
+
     def allow_module_overrides(self) -> Builder:
         """Let later modules redefine nodes of earlier ones instead of raising."""
         self._allow_module_overrides = True
@@ -516,6 +624,7 @@ class Builder:
         other.graph = self.graph
         other.adapters = list(self.adapters)
         other.legacy_graph_adapter = self.legacy_graph_adapter
+        other.materializers = list(self.materializers)
         other._allow_module_overrides = self._allow_module_overrides
         return other
 
@@ -531,7 +640,13 @@ class Builder:
                     "with_config(): a Graph is built with its functions and config. Build the "
                     "Graph from everything instead, e.g. Graph.build(modules=..., functions=..., config=...)."
                 )
-            return Driver(dict(self.graph.config), adapter=adapters, _use_legacy_adapter=False, _graph=self.graph)
+            return Driver(
+                dict(self.graph.config),
+                adapter=adapters,
+                _use_legacy_adapter=False,
+                _graph=self.graph,
+                _materializers=self.materializers,
+            )
         return Driver(
             self.config,
             *self.modules,
@@ -539,4 +654,5 @@ class Builder:
             allow_module_overrides=self._allow_module_overrides,
             _use_legacy_adapter=False,
             _functions=self.functions,
+            _materializers=self.materializers,
         )

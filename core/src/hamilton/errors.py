@@ -64,3 +64,91 @@ def closest_names(wanted: str, candidates: Iterable[str], limit: int = 3) -> lis
     import difflib
 
     return difflib.get_close_matches(wanted, list(candidates), n=limit, cutoff=0.6)
+
+
+class DataLoadError(ValueError):
+    """A loader could not read its source (a missing or corrupt file, an unset variable...).
+
+    The message names the node, the format and the source; ``node_name``, ``format_name`` and
+    ``source`` hold them, and the loader's own exception is the ``__cause__``. Raised errors are
+    made with :func:`load_error`, so they are also instances of the loader's exception type
+    (``KeyError``, ``json.JSONDecodeError``...): handlers written for 1.x keep catching them.
+    """
+
+    node_name: str = ""
+    format_name: str = ""
+    source: str = ""
+
+    def __init__(self, message: str, node_name: str = "", format_name: str = "", source: str = ""):
+        ValueError.__init__(self, message)
+        self._describe(message, node_name, format_name, source)
+
+    def _describe(self, message: str, node_name: str, format_name: str, source: str) -> None:
+        self.message = message
+        self.node_name = node_name
+        self.format_name = format_name
+        self.source = source
+
+    def __str__(self) -> str:  # one message whatever the mixed-in type (KeyError would quote it)
+        return self.message
+
+    def __reduce__(self) -> tuple:
+        cause_type = getattr(self, "_cause_type", type(self))
+        os_args = _os_arguments(self) if isinstance(self, OSError) else None
+        return _rebuild_load_error, (cause_type, self.message, self.node_name, self.format_name, self.source, os_args)
+
+
+class DataSourceNotFoundError(DataLoadError, FileNotFoundError):
+    """The file (or other source) a loader was pointed at does not exist.
+
+    Also a ``FileNotFoundError`` (with ``errno``/``filename``), which is what 1.x let through.
+    """
+
+
+_load_error_types: dict[type, type] = {FileNotFoundError: DataSourceNotFoundError}
+
+
+def _load_error_type(cause_type: type) -> type:
+    """A subclass of both :class:`DataLoadError` and ``cause_type`` (or DataLoadError alone)."""
+    if issubclass(cause_type, DataLoadError) or issubclass(DataLoadError, cause_type):
+        return cause_type if issubclass(cause_type, DataLoadError) else DataLoadError
+    combined = _load_error_types.get(cause_type)
+    if combined is None:
+        try:
+            combined = type("DataLoadError", (DataLoadError, cause_type), {"__module__": __name__})
+        except TypeError:  # a final type, or one whose instance layout cannot be combined
+            combined = DataLoadError
+        _load_error_types[cause_type] = combined
+    return combined
+
+
+def load_error(cause: BaseException, message: str, node_name: str, format_name: str, source: str) -> DataLoadError:
+    """The :class:`DataLoadError` to raise for a loader's exception ``cause``."""
+    os_args = _os_arguments(cause) if isinstance(cause, OSError) else None
+    return _rebuild_load_error(type(cause), message, node_name, format_name, source, os_args)
+
+
+def _os_arguments(error: OSError) -> tuple:
+    """What recreates an ``OSError`` with the same ``errno``, ``strerror`` and ``filename``."""
+    if error.filename is not None:
+        return (error.errno, error.strerror, error.filename)
+    return error.args
+
+
+def _rebuild_load_error(
+    cause_type: type, message: str, node_name: str, format_name: str, source: str, os_args: tuple | None
+) -> DataLoadError:
+    error_type = _load_error_type(cause_type)
+    try:
+        if os_args is not None and issubclass(error_type, OSError):
+            error = OSError.__new__(error_type, *os_args)
+            OSError.__init__(error, *os_args)  # keeps errno, strerror and filename
+        else:  # the cause type's own __init__ may need other arguments: only its __new__ runs
+            error = cause_type.__new__(error_type)
+            BaseException.__init__(error, message)
+    except Exception:  # an exotic exception type: give up the mixed-in type, keep the message
+        error = DataLoadError.__new__(DataLoadError)
+        BaseException.__init__(error, message)
+    error._describe(message, node_name, format_name, source)
+    error._cause_type = cause_type
+    return error

@@ -3,10 +3,12 @@
 See :mod:`hamilton.function_modifiers.base` for how they run, and each family's module:
 ``configuration`` (config.when...), ``expanders`` (parameterize, extract_columns...),
 ``macros`` (does, pipe...), ``recursive`` (subdag...), ``metadata`` (tag, schema, cache),
-``delayed`` (resolve), ``dependencies`` (value, source, group, configuration).
+``delayed`` (resolve), ``dependencies`` (value, source, group, configuration), ``adapters``
+(load_from, save_to, dataloader, datasaver).
 """
 
 from hamilton.function_modifiers import (  # noqa: F401  (submodules, importable as in 1.x)
+    adapters,
     base,
     configuration,
     delayed,
@@ -17,6 +19,7 @@ from hamilton.function_modifiers import (  # noqa: F401  (submodules, importable
     recursive,
     validation,
 )
+from hamilton.function_modifiers.adapters import dataloader, datasaver, load_from, save_to
 from hamilton.function_modifiers.base import InvalidDecoratorException
 from hamilton.function_modifiers.configuration import config, hamilton_exclude
 from hamilton.function_modifiers.delayed import ResolveAt, resolve, resolve_from_config
@@ -69,12 +72,15 @@ __all__ = [
     "check_output_custom",
     "config",
     "configuration",
+    "dataloader",
+    "datasaver",
     "does",
     "extract_columns",
     "extract_fields",
     "group",
     "hamilton_exclude",
     "inject",
+    "load_from",
     "mutate",
     "parameterize",
     "parameterize_extract_columns",
@@ -89,6 +95,7 @@ __all__ = [
     "pipe_output",
     "resolve",
     "resolve_from_config",
+    "save_to",
     "schema",
     "source",
     "step",

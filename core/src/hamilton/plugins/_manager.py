@@ -18,6 +18,9 @@ switches:
 ``HAMILTON_PLUGINS_DENY``   comma-separated names never loaded automatically; ``*`` disables
                             automatic loading (1.x's ``HAMILTON_AUTOLOAD_EXTENSIONS=0`` too)
 ``HAMILTON_PLUGINS_STRICT`` ``1``: a failing plugin raises :class:`PluginLoadError` instead
+
+Core's own plugin (entry point ``core`` of apache-hamilton) is part of the library: only naming
+it in ``HAMILTON_PLUGINS_DENY`` keeps it from loading.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ HOOKS = (
     "hamilton_validators",
 )
 VERSION_ATTRIBUTE = "HAMILTON_CORE_VERSIONS"
+CORE_DISTRIBUTION = "apache-hamilton"
 
 
 class HamiltonPluginWarning(UserWarning):
@@ -90,8 +94,15 @@ def _strict() -> bool:
     return os.environ.get("HAMILTON_PLUGINS_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _policy_block(name: str) -> str | None:
-    """Why automatic loading of ``name`` is switched off, or ``None``."""
+def _policy_block(name: str, builtin: bool = False) -> str | None:
+    """Why automatic loading of ``name`` is switched off, or ``None``.
+
+    Core's own plugin (``builtin``: the standard-library formats, the JSON renderer, the
+    executors) is part of apache-hamilton, not an extension: only naming it in
+    ``HAMILTON_PLUGINS_DENY`` switches it off.
+    """
+    if builtin:
+        return "denied by HAMILTON_PLUGINS_DENY" if name in _names("HAMILTON_PLUGINS_DENY") else None
     if os.environ.get("HAMILTON_AUTOLOAD_EXTENSIONS", "").strip() == "0":
         return "automatic loading is disabled (HAMILTON_AUTOLOAD_EXTENSIONS=0)"
     deny = _names("HAMILTON_PLUGINS_DENY")
@@ -181,7 +192,7 @@ class PluginSystem:
 
     def _load_entry_point(self, entry_point: _entry_points.EntryPoint, key: str) -> bool:
         info = self._infos[key]
-        blocked = _policy_block(entry_point.name)
+        blocked = _policy_block(entry_point.name, builtin=entry_point.distribution == CORE_DISTRIBUTION)
         if blocked is not None:
             info.status, info.reason = "skipped", blocked
             return False

@@ -1,7 +1,8 @@
 """Core's own plugin, registered through core's ``hamilton.plugins`` entry point like any other.
 
 It provides what needs nothing beyond the standard library: the JSON renderer, the dict result
-builder and three executors (``synchronous``, ``threads``, ``processes``).
+builder, three executors (``synchronous``, ``threads``, ``processes``) and the standard-library
+formats of :mod:`hamilton.io.default_data_loaders` (``json``, ``file``, ``pickle``...).
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def hamilton_renderers() -> list[object]:
     from hamilton.plugins.json_renderer import JsonGraphRenderer
 
     return [JsonGraphRenderer()]
+
+
+@hookimpl
+def hamilton_materializers() -> list[type]:
+    from hamilton.io.default_data_loaders import DATA_ADAPTERS
+
+    return DATA_ADAPTERS
 
 
 @hookimpl

@@ -149,6 +149,26 @@ class MaterializerContract:
         assert isinstance(metadata, dict)
         self.assert_equal(loaded, original)
 
+    def test_constructor_arguments_are_readable(self, tmp_path: Any) -> None:
+        """``to.<name>``/``from_.<name>`` read the arguments from the constructors' signatures."""
+        from hamilton.io.data_adapters import adapter_arguments
+
+        for cls in (type(self.saver(tmp_path)), type(self.loader(tmp_path))):
+            arguments = adapter_arguments(cls)
+            assert all(name.isidentifier() for name in arguments.names())
+
+    reads_files = True  # set False for loaders of non-file sources (databases, services...)
+
+    def test_a_missing_file_raises_file_not_found(self, tmp_path: Any) -> None:
+        """Loading from a path where nothing was saved raises FileNotFoundError (Hamilton then
+        reports the node, the path and the format)."""
+        import pytest
+
+        if not self.reads_files:
+            pytest.skip("this loader does not read files")
+        with pytest.raises(FileNotFoundError):
+            self.loader(tmp_path / "nothing-saved-here").load_data(type(self.sample_value()))
+
 
 # -- fingerprinters ---------------------------------------------------------------------------
 
