@@ -28,6 +28,7 @@ from typing import Any
 
 import decorated
 import hooks
+import materialize
 import plugin_discovery
 import report
 from dag_gen import SHAPES, write_module
@@ -151,6 +152,8 @@ def main() -> None:
         decorated_builds = decorated.measure([current, reference], scratch)
         log("hook overhead")
         hook_costs = hooks.measure([current, reference], scratch)
+        log("materialize")
+        materialize_costs = materialize.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
@@ -159,6 +162,7 @@ def main() -> None:
     tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
     tables.append(decorated.table(decorated_builds, current.label, reference.label))
     tables.append(hooks.table(hook_costs, current.label, reference.label))
+    tables.append(materialize.table(materialize_costs, current.label, reference.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -183,6 +187,7 @@ def main() -> None:
                 "plugin_discovery": discovery,
                 "decorated": decorated_builds,
                 "hooks": hook_costs,
+                "materialize": materialize_costs,
                 "workloads": workloads,
             },
             indent=1,

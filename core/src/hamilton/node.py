@@ -312,7 +312,23 @@ class Node:
         return copy
 
     def copy(self, include_refs: bool = True) -> Node:
-        return self.copy_with(include_refs=include_refs)
+        """An identical node (tags copied: they can be added to; the rest is never mutated)."""
+        copy = Node._from_parts(
+            self._name,
+            self._type,
+            self._doc,
+            self._callable,
+            self._node_source,
+            self._input_types,
+            dict(self._tags),
+            self._namespace,
+            self._originating_functions,
+            self._default_parameter_values,
+        )
+        if include_refs:
+            copy._dependencies = list(self._dependencies)
+            copy._depended_on_by = list(self._depended_on_by)
+        return copy
 
     def reassign_inputs(
         self, input_names: dict[str, Any] | None = None, input_values: dict[str, Any] | None = None

@@ -88,7 +88,8 @@ def register(cls: type) -> None:
     from hamilton.plugins._registry import collect
 
     system = _system()
-    if any(cls in table.get(cls.name(), ()) for table in (system.registry.loaders, system.registry.savers)):
-        return
     contribution = collect({"hamilton_materializers": [cls]}, f"register_adapter({cls.__qualname__})")
-    system.registry.commit(contribution)
+    with system._lock:  # the same lock plugin registration holds
+        if any(cls in table.get(cls.name(), ()) for table in (system.registry.loaders, system.registry.savers)):
+            return
+        system.registry.commit(contribution)

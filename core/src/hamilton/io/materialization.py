@@ -253,6 +253,9 @@ def partial_extractor(loaders: Sequence[type]) -> Callable[..., ExtractorFactory
     return create_extractor
 
 
+_factories: dict[tuple, Callable[..., Any]] = {}
+
+
 class _Formats(type):
     """Attribute access by format name on :class:`Materialize` / :class:`Extract`."""
 
@@ -262,7 +265,11 @@ class _Formats(type):
         classes = formats.classes(cls._kind, name)
         if not classes:
             raise AttributeError(cls._unknown(name))
-        return cls._factory(classes)
+        key = (cls._kind, name, tuple(classes))  # a new class for the format makes a new factory
+        factory = _factories.get(key)
+        if factory is None:
+            factory = _factories[key] = cls._factory(classes)
+        return factory
 
     def __dir__(cls) -> list[str]:
         return sorted({*super().__dir__(), *formats.names(cls._kind)})
