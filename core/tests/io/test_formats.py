@@ -585,3 +585,13 @@ def test_a_value_no_saver_of_the_format_handles_fails_naming_format_and_type(tmp
 
     with pytest.raises(TypeError, match=r"No 'json' saver handles values of type int"):
         build(anything).materialize(to.json(id="out", dependencies=["anything"], path=str(tmp_path / "x.json")))
+
+
+def test_durable_atomic_writes_produce_the_same_file(tmp_path):
+    """durable=True adds fsyncs, not a different result."""
+    from hamilton.io.atomic import atomic_write
+
+    with atomic_write(tmp_path / "d.bin", "wb", durable=True) as handle:
+        handle.write(b"abc")
+    assert (tmp_path / "d.bin").read_bytes() == b"abc"
+    assert leftovers(tmp_path) == []
