@@ -29,6 +29,7 @@ from typing import Any
 import decorated
 import hooks
 import materialize
+import parallel
 import plugin_discovery
 import report
 from dag_gen import SHAPES, write_module
@@ -154,6 +155,8 @@ def main() -> None:
         hook_costs = hooks.measure([current, reference], scratch)
         log("materialize")
         materialize_costs = materialize.measure([current, reference], scratch)
+        log("dynamic execution")
+        parallel_costs = parallel.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
@@ -163,6 +166,7 @@ def main() -> None:
     tables.append(decorated.table(decorated_builds, current.label, reference.label))
     tables.append(hooks.table(hook_costs, current.label, reference.label))
     tables.append(materialize.table(materialize_costs, current.label, reference.label))
+    tables.append(parallel.table(parallel_costs, current.label, reference.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -188,6 +192,7 @@ def main() -> None:
                 "decorated": decorated_builds,
                 "hooks": hook_costs,
                 "materialize": materialize_costs,
+                "parallel": parallel_costs,
                 "workloads": workloads,
             },
             indent=1,

@@ -84,13 +84,14 @@ class DefaultGraphExecutor(GraphExecutor):
         self.adapter = adapter
 
     def validate(self, nodes_to_execute: Iterable[Node]) -> None:
-        parallel = [n.name for n in nodes_to_execute if n.node_role in (NodeType.EXPAND, NodeType.COLLECT)]
-        if parallel:
-            raise InvalidExecutorException(
-                "Default graph executor cannot handle parallelizable[]/collect[] nodes. "
-                f"Nodes {parallel} are Parallelizable/Collect: build the driver with "
-                "Builder().enable_dynamic_execution(allow_experimental_mode=True)."
-            )
+        for node_ in nodes_to_execute:
+            if node_.node_role in (NodeType.EXPAND, NodeType.COLLECT):
+                functions = [fn.__name__ for fn in node_.originating_functions or ()]
+                raise InvalidExecutorException(
+                    "Default graph executor cannot handle parallelizable[]/collect[] nodes. "
+                    f"Node {node_.name} defined by functions: {functions}. Build the driver with "
+                    "Builder().enable_dynamic_execution(allow_experimental_mode=True) to run them."
+                )
 
     def execute(
         self,
@@ -103,6 +104,55 @@ class DefaultGraphExecutor(GraphExecutor):
         given = {**fg.config, **inputs}
         plan = fg.plan(final_vars, given, overrides)
         values = run_plan(plan, {**given, **overrides}, self.adapter, run_id=run_id)
+        return {name: values[name] for name in final_vars}
+
+
+class TaskBasedGraphExecutor(GraphExecutor):
+    """Runs graphs with ``Parallelizable``/``Collect`` nodes as tasks (see :mod:`hamilton.execution.dynamic`).
+
+    ``execution_manager`` picks an executor per task; ``grouping_strategy`` groups the nodes
+    outside parallel blocks into tasks (one task per node by default).
+    """
+
+    def __init__(self, execution_manager: Any, grouping_strategy: Any, adapter: LifecycleAdapterSet | None):
+        self.execution_manager = execution_manager
+        self.grouping_strategy = grouping_strategy
+        self.adapter = adapter
+
+    def validate(self, nodes_to_execute: Iterable[Node]) -> None:
+        """Every shape of node is allowed here; :meth:`structure` checks the blocks of a plan."""
+
+    def structure(self, plan: ExecutionPlan) -> Any:
+        """The parallel blocks of ``plan`` (memoized on it); raises for shapes that cannot run."""
+        key = ("blocks", type(self.grouping_strategy))
+        found = plan.derived.get(key)
+        if found is None:
+            from hamilton.execution.blocks import build_structure
+
+            group = getattr(self.grouping_strategy, "group_nodes", None)
+            found = plan.derived[key] = build_structure(plan, group)
+        return found
+
+    def execute(
+        self,
+        fg: Graph,
+        final_vars: list[str],
+        overrides: dict[str, Any],
+        inputs: dict[str, Any],
+        run_id: str,
+    ) -> dict[str, Any]:
+        from hamilton.execution.dynamic import DynamicRun
+
+        given = {**fg.config, **inputs}
+        plan = fg.plan(final_vars, given, overrides)
+        structure = self.structure(plan)
+        values = {**given, **overrides}
+        manager = self.execution_manager
+        manager.init()
+        try:
+            DynamicRun(structure, self.adapter, manager, run_id, overrides, frozenset(final_vars)).run(values)
+        finally:
+            manager.finalize()
         return {name: values[name] for name in final_vars}
 
 
@@ -197,6 +247,8 @@ class Driver:
         self.config = dict(self.graph.config) if _graph is not None else config
         self.graph_modules = tuple(modules) if modules else self.graph.modules
         self.graph_executor = _graph_executor if _graph_executor is not None else DefaultGraphExecutor(self.adapter)
+        if getattr(self.graph_executor, "adapter", self.adapter) is None:
+            self.graph_executor.adapter = self.adapter
         self._run_id: uuid.UUID | None = None
         self._modules_of_functions: set[str] | None = None
         if _materializers:
@@ -308,6 +360,8 @@ class Driver:
         # The default executor only objects to Parallelizable/Collect, which the plan flags.
         if plan.has_parallel_nodes or type(self.graph_executor) is not DefaultGraphExecutor:
             self.graph_executor.validate([step.node for step in plan.steps])
+        if isinstance(self.graph_executor, TaskBasedGraphExecutor):
+            self.graph_executor.structure(plan)
 
     # -- execution -------------------------------------------------------------------------------
     def execute(
@@ -539,6 +593,15 @@ class Driver:
         self.__dict__.update(state)
 
 
+def _as_task_executor(executor: Any) -> Any:
+    """A TaskExecutor, or one named (``"threads"``, ``"processes"``, a plugin's executor)."""
+    if isinstance(executor, str):
+        from hamilton.execution.executors import executor_named
+
+        return executor_named(executor)
+    return executor
+
+
 class Builder:
     """Assembles a :class:`Driver` step by step; every ``with_*`` returns the builder."""
 
@@ -551,6 +614,11 @@ class Builder:
         self.legacy_graph_adapter: Any = None
         self.materializers: list[Any] = []
         self._allow_module_overrides = False
+        self.v2_executor = False
+        self.execution_manager: Any = None
+        self.local_executor: Any = None
+        self.remote_executor: Any = None
+        self.grouping_strategy: Any = None
 
     def with_config(self, config: dict[str, Any]) -> Builder:
         """Add configuration (later calls win on shared keys)."""
@@ -610,6 +678,80 @@ class Builder:
         self.materializers.extend(materializers)
         return self
 
+    def enable_dynamic_execution(self, *, allow_experimental_mode: bool = False) -> Builder:
+        """Run with tasks, so that ``Parallelizable``/``Collect`` nodes work (see docs/parallelism.md)."""
+        if not allow_experimental_mode:
+            raise ValueError(
+                "Remote execution is currently experimental. Please set allow_experimental_mode=True to enable it: "
+                ".enable_dynamic_execution(allow_experimental_mode=True)."
+            )
+        self.v2_executor = True
+        return self
+
+    def _require_dynamic(self, what: str) -> None:
+        if not self.v2_executor:
+            raise ValueError(
+                f"Cannot set {what} without first enabling the V2 Driver: call "
+                ".enable_dynamic_execution(allow_experimental_mode=True) first."
+            )
+
+    def with_execution_manager(self, execution_manager: Any) -> Builder:
+        """Use ``execution_manager`` to pick an executor per task (instead of local/remote executors)."""
+        self._require_dynamic("execution manager")
+        if self.execution_manager is not None:
+            raise ValueError("Cannot set execution manager twice")
+        if self.remote_executor is not None:
+            raise ValueError("Cannot set execution manager with remote executor set -- these are disjoint")
+        self.execution_manager = execution_manager
+        return self
+
+    def with_remote_executor(self, remote_executor: Any) -> Builder:
+        """The executor for the items of parallel blocks: a TaskExecutor, or a name (``"threads"``,
+        ``"processes"``, ``"synchronous"``, or one a plugin registered)."""
+        self._require_dynamic("execution manager")
+        if self.remote_executor is not None:
+            raise ValueError("Cannot set remote executor twice")
+        if self.execution_manager is not None:
+            raise ValueError("Cannot set remote executor with execution manager set -- these are disjoint")
+        self.remote_executor = _as_task_executor(remote_executor)
+        return self
+
+    def with_local_executor(self, local_executor: Any) -> Builder:
+        """The executor for tasks outside parallel blocks (default: synchronous, in this thread)."""
+        self._require_dynamic("execution manager")
+        if self.local_executor is not None:
+            raise ValueError("Cannot set local executor twice")
+        if self.execution_manager is not None:
+            raise ValueError("Cannot set local executor with execution manager set -- these are disjoint")
+        self.local_executor = _as_task_executor(local_executor)
+        return self
+
+    def with_grouping_strategy(self, grouping_strategy: Any) -> Builder:
+        """How nodes outside parallel blocks are grouped into tasks (default: one task per node)."""
+        if not self.v2_executor:
+            raise ValueError(
+                "Cannot set grouping strategy without first enabling the V2 Driver: call "
+                ".enable_dynamic_execution(allow_experimental_mode=True) first."
+            )
+        if self.grouping_strategy is not None:
+            raise ValueError("Cannot set grouping strategy twice")
+        self.grouping_strategy = grouping_strategy
+        return self
+
+    def _graph_executor(self) -> GraphExecutor | None:
+        """The task-based executor when dynamic execution is on (the driver gives it its adapters)."""
+        if not self.v2_executor:
+            return None
+        from hamilton.execution import executors, grouping
+
+        manager = self.execution_manager
+        if manager is None:
+            manager = executors.DefaultExecutionManager(
+                local_executor=self.local_executor or executors.SynchronousLocalTaskExecutor(),
+                remote_executor=self.remote_executor or executors.MultiThreadingExecutor(max_tasks=10),
+            )
+        return TaskBasedGraphExecutor(manager, self.grouping_strategy or grouping.GroupByRepeatableBlocks(), None)
+
     def allow_module_overrides(self) -> Builder:
         """Let later modules redefine nodes of earlier ones instead of raising."""
         self._allow_module_overrides = True
@@ -625,6 +767,11 @@ class Builder:
         other.adapters = list(self.adapters)
         other.legacy_graph_adapter = self.legacy_graph_adapter
         other.materializers = list(self.materializers)
+        other.v2_executor = self.v2_executor
+        other.execution_manager = self.execution_manager
+        other.local_executor = self.local_executor
+        other.remote_executor = self.remote_executor
+        other.grouping_strategy = self.grouping_strategy
         other._allow_module_overrides = self._allow_module_overrides
         return other
 
@@ -646,6 +793,7 @@ class Builder:
                 _use_legacy_adapter=False,
                 _graph=self.graph,
                 _materializers=self.materializers,
+                _graph_executor=self._graph_executor(),
             )
         return Driver(
             self.config,
@@ -655,4 +803,5 @@ class Builder:
             _use_legacy_adapter=False,
             _functions=self.functions,
             _materializers=self.materializers,
+            _graph_executor=self._graph_executor(),
         )

@@ -77,7 +77,16 @@ def _call_mode(function: Callable, args: tuple[str, ...]) -> tuple[int, Any]:
 class ExecutionPlan:
     """What one run does. Built by :func:`make_plan`; immutable once built."""
 
-    __slots__ = ("final_vars", "has_parallel_nodes", "missing", "nodes", "overridden", "steps", "used_inputs")
+    __slots__ = (
+        "derived",
+        "final_vars",
+        "has_parallel_nodes",
+        "missing",
+        "nodes",
+        "overridden",
+        "steps",
+        "used_inputs",
+    )
 
     def __init__(
         self,
@@ -96,6 +105,7 @@ class ExecutionPlan:
         self.overridden = overridden
         self.nodes = nodes
         self.has_parallel_nodes = has_parallel_nodes  # Parallelizable/Collect steps need a task-based executor
+        self.derived: dict[Any, Any] = {}  # what runners compute from the plan once (e.g. its parallel blocks)
 
     def mistyped_inputs(self, values: Mapping[str, Any], validate: Callable[[Any, Any], bool]) -> dict[str, str]:
         """Given inputs whose value ``validate(type, value)`` rejects: name -> 1.x message."""

@@ -8,6 +8,7 @@ to the instrumented loop; nothing is paid for hooks nobody registered.
 from __future__ import annotations
 
 from hamilton.execution.plan import CALL_NO_ARGS, CALL_ONE_ARG, CALL_POSITIONAL, ExecutionPlan, Step
+from hamilton.node import NodeType
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from hamilton.node import Node
 
 _NODE_POINTS = ("pre_node_execute", "post_node_execute")
+_EXPAND = NodeType.EXPAND
 _NODE_METHODS = ("do_node_execute", "do_remote_execute")
 _NOTED = "__hamilton_noted__"
 
@@ -45,11 +47,25 @@ def run_plan(
     Intermediate values no later step needs are freed as the run goes, unless ``keep_all``.
     Returns ``values``.
     """
-    if has_node_hooks(adapter):
-        _run_with_hooks(plan.steps, values, adapter, run_id, task_id, not keep_all)
-    else:
-        _run_fast(plan.steps, values, not keep_all)
+    run_steps(plan.steps, values, adapter, run_id=run_id, task_id=task_id, free=not keep_all)
     return values
+
+
+def run_steps(
+    steps: tuple[Step, ...],
+    values: dict[str, Any],
+    adapter: LifecycleAdapterSet | None = None,
+    *,
+    run_id: str = "",
+    task_id: str | None = None,
+    free: bool = False,
+    hooked: bool | None = None,
+) -> None:
+    """Compute ``steps`` into ``values`` (``hooked``: whether node hooks apply, if already known)."""
+    if has_node_hooks(adapter) if hooked is None else hooked:
+        _run_with_hooks(steps, values, adapter, run_id, task_id, free)
+    else:
+        _run_fast(steps, values, free)
 
 
 def _run_fast(steps: tuple[Step, ...], values: dict[str, Any], free: bool) -> None:
@@ -136,6 +152,8 @@ class NodeLifecycle:
                 result = self.execute_method(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
             else:
                 result = node_.callable(**kwargs)
+            if node_._node_source is _EXPAND and hasattr(result, "__next__"):
+                result = list(result)  # hooks see a Parallelizable node's items (a generator runs once), as in 1.x
         except Exception as error:
             self._post(node_, kwargs, described, False, error, None)
             raise

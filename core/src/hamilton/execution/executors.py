@@ -1,0 +1,285 @@
+"""Task executors for dynamic execution, and the manager that picks one per task.
+
+* :class:`SynchronousLocalTaskExecutor` runs each task at once, in the driver's thread;
+* :class:`MultiThreadingExecutor` / :class:`MultiProcessingExecutor` run tasks on a pool of
+  ``max_tasks`` threads / processes (tasks are pickled for processes);
+* :class:`PluginTaskExecutor` runs tasks on any executor registered by a plugin under a name
+  (``hamilton_executors`` hook): a distributed engine ships as a distribution, not in core;
+* :class:`DefaultExecutionManager` sends the items of parallel blocks to the *remote* executor
+  and every other task to the *local* one.
+
+A custom executor subclasses :class:`TaskExecutor` and runs tasks with :func:`base_execute_task`.
+"""
+
+import abc
+from typing import Any, Protocol
+
+from hamilton.execution.dynamic import base_execute_task
+from hamilton.execution.grouping import NodeGroupPurpose, TaskImplementation
+from hamilton.execution.state import TaskState
+
+__all__ = [
+    "DefaultExecutionManager",
+    "ExecutionManager",
+    "MultiProcessingExecutor",
+    "MultiThreadingExecutor",
+    "PluginTaskExecutor",
+    "PoolExecutor",
+    "SynchronousLocalTaskExecutor",
+    "TaskExecutor",
+    "TaskFuture",
+    "TaskFutureWrappingFunction",
+    "TaskFutureWrappingPythonFuture",
+    "base_execute_task",
+    "run_graph_to_completion",
+]
+
+
+class TaskFuture(Protocol):
+    """The pending result of a submitted task."""
+
+    def get_state(self) -> TaskState: ...
+
+    def get_result(self) -> Any: ...
+
+
+class _CompletedFuture:
+    """A task that already ran (synchronous execution): its result, or the error it raised."""
+
+    __slots__ = ("_error", "_result")
+
+    def __init__(self, result: Any = None, error: BaseException | None = None):
+        self._result = result
+        self._error = error
+
+    def get_state(self) -> TaskState:
+        return TaskState.FAILED if self._error is not None else TaskState.SUCCESSFUL
+
+    def get_result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+class TaskFutureWrappingFunction:
+    """A :class:`TaskFuture` that runs ``function()`` when its state or result is first asked for."""
+
+    __slots__ = ("_done", "_error", "_function", "_result")
+
+    def __init__(self, function: Any):
+        self._function = function
+        self._done = False
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        if not self._done:
+            try:
+                self._result = self._function()
+            except Exception as error:
+                self._error = error
+            self._done = True
+            self._function = None
+
+    def get_state(self) -> TaskState:
+        self._run()
+        return TaskState.FAILED if self._error is not None else TaskState.SUCCESSFUL
+
+    def get_result(self) -> Any:
+        self._run()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+class TaskFutureWrappingPythonFuture:
+    """A :class:`TaskFuture` over a ``concurrent.futures.Future``."""
+
+    __slots__ = ("future",)
+
+    def __init__(self, future: Any):
+        self.future = future
+
+    def get_state(self) -> TaskState:
+        if not self.future.done():
+            return TaskState.RUNNING
+        return TaskState.FAILED if self.future.exception() is not None else TaskState.SUCCESSFUL
+
+    def get_result(self) -> Any:
+        return self.future.result()
+
+    def cancel(self) -> bool:
+        return self.future.cancel()
+
+
+class TaskExecutor(abc.ABC):
+    """Runs tasks. ``init``/``finalize`` bracket each run."""
+
+    def init(self) -> None:  # noqa: B027 (optional: most executors need no setup)
+        """Acquire resources (pools, connections) before a run."""
+
+    def finalize(self) -> None:  # noqa: B027
+        """Release them after a run (also after a failed one)."""
+
+    @abc.abstractmethod
+    def submit_task(self, task: TaskImplementation) -> TaskFuture:
+        """Start ``task``; its result is ``base_execute_task(task)``."""
+
+    @abc.abstractmethod
+    def can_submit_task(self) -> bool:
+        """Whether another task can start now (the driver waits for results otherwise)."""
+
+
+class SynchronousLocalTaskExecutor(TaskExecutor):
+    """Runs each task immediately, in the calling thread."""
+
+    def submit_task(self, task: TaskImplementation) -> TaskFuture:
+        try:
+            return _CompletedFuture(base_execute_task(task))
+        except Exception as error:
+            return _CompletedFuture(error=error)
+
+    def can_submit_task(self) -> bool:
+        return True
+
+
+def _execute_materialized(task: TaskImplementation) -> dict[str, Any]:
+    """``base_execute_task`` for another process: iterators cannot cross, so they become lists."""
+    results = base_execute_task(task)
+    for name, value in results.items():
+        if hasattr(value, "__next__"):  # a generator or other one-shot iterator
+            results[name] = list(value)
+    return results
+
+
+class PoolExecutor(TaskExecutor, abc.ABC):
+    """Runs tasks on a ``concurrent.futures``-style pool of ``max_tasks`` workers, created per run."""
+
+    crosses_processes = False  # whether tasks (and results) are pickled to reach the workers
+
+    def __init__(self, max_tasks: int):
+        if max_tasks < 1:
+            raise ValueError(f"max_tasks must be at least 1, got {max_tasks}.")
+        self.max_tasks = max_tasks
+        self.pool: Any = None
+        self.active: set[Any] = set()
+
+    @abc.abstractmethod
+    def create_pool(self) -> Any:
+        """A new pool with ``submit(fn, *args)`` and ``shutdown(wait=True)``."""
+
+    def init(self) -> None:
+        if self.pool is None:
+            self.pool = self.create_pool()
+
+    def finalize(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True) if _takes_cancel(self.pool) else self.pool.shutdown()
+            self.pool = None
+        self.active.clear()
+
+    def submit_task(self, task: TaskImplementation) -> TaskFuture:
+        if self.pool is None:
+            self.init()
+        function = _execute_materialized if self.crosses_processes else base_execute_task
+        future = self.pool.submit(function, task)
+        self.active.add(future)
+        future.add_done_callback(self.active.discard)
+        return TaskFutureWrappingPythonFuture(future)
+
+    def can_submit_task(self) -> bool:
+        return len(self.active) < self.max_tasks
+
+
+def _takes_cancel(pool: Any) -> bool:
+    import inspect
+
+    try:
+        return "cancel_futures" in inspect.signature(pool.shutdown).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class PluginTaskExecutor(PoolExecutor):
+    """Runs tasks on the executor a plugin registered as ``name`` (``hamilton.plugins.executor``)."""
+
+    def __init__(self, name: str, max_tasks: int = 4, crosses_processes: bool = False, **options: Any):
+        super().__init__(max_tasks)
+        self.name = name
+        self.options = options
+        self.crosses_processes = crosses_processes
+
+    def create_pool(self) -> Any:
+        from hamilton import plugins
+
+        return plugins.executor(self.name, **self.options)
+
+
+class MultiThreadingExecutor(PluginTaskExecutor):
+    """Runs tasks on ``max_tasks`` threads (I/O-bound work, or code that releases the GIL)."""
+
+    def __init__(self, max_tasks: int):
+        super().__init__("threads", max_tasks, max_workers=max_tasks)
+
+
+class MultiProcessingExecutor(PluginTaskExecutor):
+    """Runs tasks in ``max_tasks`` worker processes (CPU-bound work). Tasks and results are pickled,
+    so node functions must be importable and values picklable. A worker that dies fails the run
+    with an error naming the task, instead of hanging it."""
+
+    def __init__(self, max_tasks: int):
+        super().__init__("processes", max_tasks, crosses_processes=True, max_workers=max_tasks)
+
+
+class ExecutionManager(abc.ABC):
+    """Owns the executors of a run and says which one runs each task."""
+
+    def __init__(self, executors: list[TaskExecutor]):
+        self.executors = executors
+
+    def init(self) -> None:
+        for executor in self.executors:
+            executor.init()
+
+    def finalize(self) -> None:
+        for executor in self.executors:
+            executor.finalize()
+
+    @abc.abstractmethod
+    def get_executor_for_task(self, task: TaskImplementation) -> TaskExecutor:
+        """The executor for ``task``."""
+
+
+class DefaultExecutionManager(ExecutionManager):
+    """Items of parallel blocks go to ``remote_executor``; every other task to ``local_executor``."""
+
+    def __init__(self, local_executor: TaskExecutor | None = None, remote_executor: TaskExecutor | None = None):
+        self.local_executor = local_executor if local_executor is not None else SynchronousLocalTaskExecutor()
+        self.remote_executor = remote_executor if remote_executor is not None else MultiProcessingExecutor(max_tasks=5)
+        super().__init__([self.local_executor, self.remote_executor])
+
+    def get_executor_for_task(self, task: TaskImplementation) -> TaskExecutor:
+        if task.purpose is NodeGroupPurpose.EXECUTE_BLOCK:
+            return self.remote_executor
+        return self.local_executor
+
+
+def run_graph_to_completion(execution_state: Any, execution_manager: "ExecutionManager | None" = None) -> None:
+    """Run a prepared dynamic run (:class:`hamilton.execution.dynamic.DynamicRun` and its values,
+    given as ``(run, values)``) to the end with ``execution_manager`` (default: the run's own)."""
+    run, values = execution_state
+    if execution_manager is not None:
+        run.manager = execution_manager
+    run.run_to_completion(values)
+
+
+def executor_named(name: str, max_tasks: int = 4, **options: Any) -> TaskExecutor:
+    """The task executor for a name: ``"synchronous"``, ``"threads"``, ``"processes"``, or any name a
+    plugin registered (``options`` go to the plugin's factory)."""
+    if name == "synchronous":
+        return SynchronousLocalTaskExecutor()
+    if name == "threads":
+        return MultiThreadingExecutor(max_tasks)
+    if name == "processes":
+        return MultiProcessingExecutor(max_tasks)
+    return PluginTaskExecutor(name, max_tasks, **options)
