@@ -586,3 +586,43 @@ def test_a_grouping_that_straddles_a_block_is_refused():
     )
     with pytest.raises(ParallelShapeError, match="wait on each other"):
         dr.execute(["after"], inputs={"count": 2})
+
+
+def gathered_items(numbers: Collect[int]) -> list:
+    return list(numbers)
+
+
+def test_collect_directly_over_the_parallelizable_gathers_its_items(make_driver):
+    """An empty block: Collect over the Parallelizable node itself receives the items (1.x nested them)."""
+    assert make_driver(numbers, gathered_items).execute(["gathered_items"], inputs={"count": 3}) == {
+        "gathered_items": [0, 1, 2]
+    }
+
+
+def test_group_nodes_individually_runs_parallel_graphs():
+    """1.x looped forever here; each node outside the block is its own task."""
+    from hamilton.execution import grouping
+
+    dr = (
+        driver.Builder()
+        .with_functions(numbers, squared, total_squares)
+        .enable_dynamic_execution(allow_experimental_mode=True)
+        .with_grouping_strategy(grouping.GroupNodesIndividually())
+        .build()
+    )
+    assert dr.execute(["total_squares"], inputs={"count": 3}) == {"total_squares": 5}
+
+
+def test_println_reports_nodes_with_their_task_ids():
+    """PrintLn prints `task_id:node` under dynamic execution (1.x raised KeyError after the first node)."""
+    lines = []
+    dr = (
+        driver.Builder()
+        .with_functions(numbers, squared, total_squares)
+        .with_adapters(lifecycle.PrintLn(print_fn=lines.append))
+        .enable_dynamic_execution(allow_experimental_mode=True)
+        .with_remote_executor(executors.SynchronousLocalTaskExecutor())
+        .build()
+    )
+    assert dr.execute(["total_squares"], inputs={"count": 2}) == {"total_squares": 1}
+    assert "Executing node: expand-numbers.1.block-numbers:squared." in lines

@@ -326,10 +326,10 @@ class DynamicRun:
         results = self._fan_out(unit, items, values, expand_task_id)
         for name in unit.collected:
             values[name] = [result[name] for result in results]
-        if expander not in self.keep:
-            values[expander] = None  # the items were consumed; a generator cannot be iterated again
-        else:
+        if expander in self.keep:
             values[expander] = items
+        elif expander not in unit.collected:
+            values[expander] = None  # the items were consumed; a generator cannot be iterated again
 
     def _expanded(self, result: dict[str, Any], unit: BlockUnit, expand_task_id: str) -> dict[str, Any]:
         """The items of a fan-out, listed when hooks must see them first (as in 1.x) or the node

@@ -20,6 +20,7 @@ import enum
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from hamilton.execution.graph_functions import get_node_levels
 from hamilton.node import Node, NodeType
 
 
@@ -182,12 +183,3 @@ class GroupNodesByLevel(GroupingStrategy):
             NodeGroup(f"level_{level}", None, members, NodeGroupPurpose.EXECUTE_SINGLE, ())
             for level, members in sorted(by_level.items())
         ]
-
-
-def get_node_levels(topologically_sorted_nodes: list[Node]) -> dict[str, int]:
-    """Node name -> length of the longest dependency path reaching it within the given nodes."""
-    levels: dict[str, int] = {}
-    for node_ in topologically_sorted_nodes:
-        parents = [levels[name] for name in node_.input_types if name in levels]
-        levels[node_.name] = max(parents) + 1 if parents else 0
-    return levels
