@@ -34,3 +34,13 @@ def test_materialization_output(core_python, tmp_path):
         "south: 100.25 (84% of target)",
     ]
     assert [line.split(":")[0] for line in lines[3:]] == ["summary_to_text", "revenue_to_pickle", "save.report"]
+
+
+def test_parallelism_output(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "parallelism" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "ode: 13 words, longest word 'foster-child', longest line 42 chars",
+        "sonnet: 15 words, longest word 'temperate', longest line 39 chars",
+        "haiku: 13 words, longest word 'Splash!', longest line 26 chars",
+        "41 words in 3 documents",
+    ]
