@@ -26,7 +26,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import dataframe_result
 import decorated
+import drawing
 import hooks
 import materialize
 import parallel
@@ -157,6 +159,10 @@ def main() -> None:
         materialize_costs = materialize.measure([current, reference], scratch)
         log("dynamic execution")
         parallel_costs = parallel.measure([current, reference], scratch)
+        log("drawing")
+        render_costs = drawing.measure([current, reference], scratch)
+        log("DataFrame result (200 x 1M)")
+        dataframe_costs = dataframe_result.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
 
     for workload in workloads:
@@ -167,6 +173,8 @@ def main() -> None:
     tables.append(hooks.table(hook_costs, current.label, reference.label))
     tables.append(materialize.table(materialize_costs, current.label, reference.label))
     tables.append(parallel.table(parallel_costs, current.label, reference.label))
+    tables.append(drawing.table(render_costs, current.label, reference.label))
+    tables.append(dataframe_result.table(dataframe_costs, current.label, reference.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -193,6 +201,8 @@ def main() -> None:
                 "hooks": hook_costs,
                 "materialize": materialize_costs,
                 "parallel": parallel_costs,
+                "render": render_costs,
+                "dataframe_result": dataframe_costs,
                 "workloads": workloads,
             },
             indent=1,

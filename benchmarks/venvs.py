@@ -18,6 +18,14 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 VENVS_DIR = BENCH_DIR / ".venvs"
 CORE_DIR = REPO_DIR / "core"
+# Plugin distributions the benchmarks use: the renderers (graphviz's brings the graphviz package)
+# and pandas support (bringing pandas and numpy).
+PLUGIN_DIRS = tuple(
+    REPO_DIR / "packages" / name
+    for name in ("hamilton-viz-graphviz", "hamilton-viz-mermaid", "hamilton-narwhals", "hamilton-pandas")
+)
+# Installed in both venvs, so that both compare against the same libraries.
+SHARED_LIBRARIES = ("graphviz", "pandas", "numpy")
 REFERENCE_VERSION = "1.90.0"
 
 # Variables that would make the measured interpreters differ from a user's default one.
@@ -80,7 +88,7 @@ def ensure_current(reuse: bool) -> Venv:
         _create(venv.path)
     # Uninstall first so pip cannot decide the (unchanged) version is already satisfied.
     _pip(venv, "uninstall", "--yes", "--quiet", "apache-hamilton")
-    _pip(venv, "install", "--quiet", CORE_DIR)
+    _pip(venv, "install", "--quiet", CORE_DIR, *PLUGIN_DIRS, *SHARED_LIBRARIES)
     if hamilton_version(venv) is None:
         raise SystemExit("benchmarks: core installed into the 'current' venv but `import hamilton.driver` fails")
     return venv
@@ -91,9 +99,10 @@ def ensure_reference() -> Venv:
     VENVS_DIR.mkdir(parents=True, exist_ok=True)
     venv = Venv(f"hamilton-{REFERENCE_VERSION}", VENVS_DIR / f"hamilton-{REFERENCE_VERSION}")
     if hamilton_version(venv) == REFERENCE_VERSION:
+        _pip(venv, "install", "--quiet", "--upgrade", *SHARED_LIBRARIES)  # same versions as in "current"
         return venv
     _create(venv.path)
-    _pip(venv, "install", "--quiet", f"apache-hamilton=={REFERENCE_VERSION}")
+    _pip(venv, "install", "--quiet", f"apache-hamilton=={REFERENCE_VERSION}", *SHARED_LIBRARIES)
     found = hamilton_version(venv)
     if found != REFERENCE_VERSION:
         raise SystemExit(f"benchmarks: expected hamilton {REFERENCE_VERSION} in {venv.path}, found {found}")

@@ -44,3 +44,13 @@ def test_parallelism_output(core_python, tmp_path):
         "haiku: 13 words, longest word 'Splash!', longest line 26 chars",
         "41 words in 3 documents",
     ]
+
+
+def test_visualization_with_core_alone(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "visualization" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "123 signups at $0.26 each; $37.80 spent with tax",
+        "json: 11 nodes, 11 edges",
+        'mermaid: not installed (pip install "apache-hamilton[mermaid]")',
+        'graphviz: not installed (pip install "apache-hamilton[graphviz]" and the dot program)',
+    ]

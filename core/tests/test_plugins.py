@@ -465,3 +465,17 @@ def test_an_installed_plugin_registered_by_hand_first_is_not_registered_twice(si
     assert renderer in system.registry.renderers
     listed = {info.name: info for info in system.list_plugins()}
     assert (listed[name].status, listed[name].reason) == ("loaded", "already registered by hand")
+
+
+def test_importing_a_missing_plugin_module_names_the_extra(monkeypatch):
+    import importlib.util
+
+    from hamilton import _moved
+
+    monkeypatch.setitem(_moved.PLUGIN_MODULES, "hamilton.plugins.h_never_installed", ("hamilton-never", "never"))
+    with pytest.raises(ModuleNotFoundError, match=r"hamilton-never distribution.*apache-hamilton\[never\]"):
+        import hamilton.plugins.h_never_installed  # noqa: F401
+    with pytest.raises(ImportError, match=r"apache-hamilton\[never\]"):
+        from hamilton.plugins import h_never_installed  # noqa: F401
+    # probing whether it is installed still just says "no"
+    assert importlib.util.find_spec("hamilton.plugins.h_never_installed") is None

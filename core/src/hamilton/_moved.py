@@ -39,3 +39,59 @@ def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> A
             f'pip install "apache-hamilton[{target.extra}]"'
         ) from error
     return getattr(new_home, name)
+
+
+# ``hamilton.plugins`` modules that plugin distributions ship: (distribution, apache-hamilton extra).
+_PANDAS_DISTRIBUTION = ("hamilton-pandas", "pandas")
+_POLARS_DISTRIBUTION = ("hamilton-polars", "polars")
+PLUGIN_MODULES = {
+    "hamilton.plugins.h_pandas": _PANDAS_DISTRIBUTION,
+    "hamilton.plugins.pandas_extensions": _PANDAS_DISTRIBUTION,
+    "hamilton.plugins.numpy_extensions": _PANDAS_DISTRIBUTION,
+    "hamilton.plugins.h_polars": _POLARS_DISTRIBUTION,
+    "hamilton.plugins.polars_extensions": _POLARS_DISTRIBUTION,
+    "hamilton.plugins.h_polars_lazyframe": _POLARS_DISTRIBUTION,
+    "hamilton.plugins.polars_lazyframe_extensions": _POLARS_DISTRIBUTION,
+    "hamilton.plugins.h_narwhals": ("hamilton-narwhals", "pandas] or [polars"),
+    "hamilton.plugins.viz_graphviz": ("hamilton-viz-graphviz", "graphviz"),
+    "hamilton.plugins.viz_mermaid": ("hamilton-viz-mermaid", "mermaid"),
+}
+
+
+class MissingPluginModuleFinder:
+    """Last on ``sys.meta_path``: when no other finder found a module a plugin distribution
+    ships, fail with the install command instead of a bare ``No module named ...``."""
+
+    @staticmethod
+    def find_spec(fullname: str, path: object = None, target: object = None) -> None:
+        home = PLUGIN_MODULES.get(fullname)
+        if home is None or not _called_by_an_import():
+            return None  # a probe (importlib.util.find_spec) must just learn the module is absent
+        distribution, extra = home
+        raise ModuleNotFoundError(
+            f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
+            f'installed. Install it with: pip install "apache-hamilton[{extra}]"'
+        )  # no ``name=``: `from hamilton.plugins import h_x` would swallow an error naming h_x
+
+
+def _called_by_an_import() -> bool:
+    """Whether the import machinery is importing (``import x``), rather than something probing
+    whether a module exists: only then is raising the helpful error right."""
+    import sys
+
+    frame = sys._getframe(2)  # past this function and find_spec
+    for _ in range(4):  # importlib's _find_spec, then _find_and_load_unlocked for an import
+        if frame is None:
+            return False
+        if frame.f_code.co_name == "_find_and_load_unlocked":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def install_missing_module_hints() -> None:
+    """Add :class:`MissingPluginModuleFinder` to the end of ``sys.meta_path`` (once)."""
+    import sys
+
+    if not any(isinstance(finder, type) and finder.__name__ == "MissingPluginModuleFinder" for finder in sys.meta_path):
+        sys.meta_path.append(MissingPluginModuleFinder)

@@ -378,9 +378,9 @@ class Driver:
         :param display_graph: deprecated; use the visualization methods instead.
         :param inputs: values for the graph's inputs.
         """
-        if display_graph:
-            self._display_graph_unsupported()
         names = self._final_var_names(final_vars)
+        if display_graph:
+            self._display_graph(names, inputs, overrides)
         return self._run(names, inputs, overrides, build_result=True)
 
     def _run(
@@ -446,19 +446,18 @@ class Driver:
     ) -> dict[str, Any]:
         """Deprecated: like :meth:`execute` but always returns a dict, without result building."""
         warn_deprecated("Driver.raw_execute()", instead="Use Driver.execute() (a Builder-built driver returns a dict).")
-        if display_graph:
-            self._display_graph_unsupported()
         names = self._final_var_names(final_vars)
+        if display_graph:
+            self._display_graph(names, inputs, overrides)
         return self._run(names, inputs, overrides, build_result=False)
 
-    @staticmethod
-    def _display_graph_unsupported() -> None:
+    def _display_graph(self, final_vars: list[str], inputs: dict | None, overrides: dict | None) -> None:
+        """1.x's deprecated ``display_graph=True``: draw the run to ``test-output/execute.gv``."""
         warn_deprecated(
-            "execute(display_graph=True)", instead="Call Driver.visualize_execution() instead.", stacklevel=3
+            "execute(display_graph=True)", instead="Call Driver.visualize_execution() instead.", stacklevel=4
         )
-        raise NotImplementedError(
-            "display_graph=True needs a graph renderer, which Hamilton 2 ships in the "
-            "hamilton-viz-graphviz distribution (not available yet). Drop display_graph=True."
+        self.visualize_execution(
+            final_vars, "test-output/execute.gv", {"view": False}, inputs=inputs, overrides=overrides
         )
 
     # -- materialization ---------------------------------------------------------------------------
@@ -509,14 +508,6 @@ class Driver:
         graph = self._with_materializers(self.graph, materializers) if materializers else self.graph
         ids = list(dict.fromkeys(m.id for m in materializers if isinstance(m, MaterializerFactory)))
         return graph, ids, list(dict.fromkeys([*extra, *ids]))
-
-    def visualize_materialization(self, *materializers: Any, **options: Any) -> Any:
-        """Not available yet: rendering arrives with the hamilton-viz-graphviz distribution."""
-        raise NotImplementedError(
-            "visualize_materialization() needs a graph renderer, which Hamilton 2 ships in the "
-            "hamilton-viz-graphviz distribution (not available yet). Use validate_materialization() to check "
-            "the request, or materialize() to run it."
-        )
 
     def validate_execution(
         self,
@@ -580,6 +571,171 @@ class Driver:
 
         return [HamiltonNode.from_node(n) for n in self.graph.path_between(upstream_node_name, downstream_node_name)]
 
+    # -- drawing (hamilton.rendering; graphviz by default, as in 1.x) ------------------------------
+    def _draw(
+        self, nodes: Iterable[Node], view_options: dict[str, Any], *, graph: Graph | None = None, **options: Any
+    ) -> Any:
+        """Draw ``nodes`` of ``graph`` (default: the driver's) through ``hamilton.rendering``."""
+        from hamilton.rendering.model import GraphView
+        from hamilton.rendering.requests import draw
+
+        graph = self.graph if graph is None else graph
+        view = GraphView(config=dict(self.graph.config), **view_options)
+        return draw(graph.public_nodes(nodes), view, **options)
+
+    def display_all_functions(
+        self,
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        keep_dot: bool = False,
+        *,
+        renderer: Any = None,
+    ) -> Any:
+        """Draw the whole graph. Returns a ``graphviz.Digraph`` with the default renderer (and
+        writes ``output_file_path``, its extension choosing the format), or a
+        :class:`~hamilton.rendering.Rendering` with ``renderer="mermaid"``/``"json"``/your own.
+        Without hamilton-viz-graphviz installed, logs how to install it and returns ``None``."""
+        return self._draw(self.graph.get_nodes(), {}, **_drawing_options(locals()))
+
+    def visualize_execution(
+        self,
+        final_vars: list[str | Callable | Any],
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        inputs: dict[str, Any] | None = None,
+        graphviz_kwargs: dict | None = None,
+        overrides: dict[str, Any] | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        bypass_validation: bool = False,
+        keep_dot: bool = False,
+        *,
+        renderer: Any = None,
+        run_state: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Draw what ``execute(final_vars, overrides, inputs=inputs)`` would run, outputs and
+        overrides emphasised; the request is validated first unless ``bypass_validation``.
+        ``run_state`` (e.g. ``RunRecorder().run_state`` after a run) colours nodes by outcome."""
+        from hamilton.rendering.requests import execution_nodes, validated_plan
+
+        names = self._final_var_names(final_vars)
+        plan = validated_plan(self, self.graph, names, inputs, overrides, bypass_validation)
+        view = {"outputs": frozenset(names), "overrides": frozenset(overrides or ())}
+        return self._draw(execution_nodes(self.graph, plan), view, **_drawing_options(locals()))
+
+    def display_downstream_of(
+        self,
+        *node_names: str,
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        keep_dot: bool = False,
+        renderer: Any = None,
+    ) -> Any:
+        """Draw the named nodes, everything depending on them, and those nodes' direct parents."""
+        from hamilton.rendering.requests import with_direct_dependencies
+
+        nodes = with_direct_dependencies(self.graph, self.graph.downstream_of(*node_names))
+        return self._draw(nodes, {}, **_drawing_options(locals()))
+
+    def display_upstream_of(
+        self,
+        *node_names: str,
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        keep_dot: bool = False,
+        renderer: Any = None,
+    ) -> Any:
+        """Draw the named nodes and everything they depend on, inputs included."""
+        return self._draw(self.graph.upstream_of(*node_names), {}, **_drawing_options(locals()))
+
+    def visualize_path_between(
+        self,
+        upstream_node_name: str,
+        downstream_node_name: str,
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        strict_path_visualization: bool = False,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        keep_dot: bool = False,
+        *,
+        renderer: Any = None,
+    ) -> Any:
+        """Draw the paths from one node to another, highlighted; unless
+        ``strict_path_visualization``, with the direct dependencies of the nodes on them."""
+        from hamilton.rendering.requests import with_direct_dependencies
+
+        path = self.graph.path_between(upstream_node_name, downstream_node_name)
+        if not path:
+            raise ValueError(f"No path found between {upstream_node_name} and {downstream_node_name}.")
+        nodes = path if strict_path_visualization else with_direct_dependencies(self.graph, path)
+        return self._draw(nodes, {"path": frozenset(n.name for n in path)}, **_drawing_options(locals()))
+
+    def visualize_materialization(
+        self,
+        *materializers: Any,
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        additional_vars: list[str | Callable | Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+        graphviz_kwargs: dict | None = None,
+        overrides: dict[str, Any] | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        show_schema: bool = True,
+        custom_style_function: Callable | None = None,
+        bypass_validation: bool = False,
+        keep_dot: bool = False,
+        renderer: Any = None,
+    ) -> Any:
+        """Draw what ``materialize(*materializers, additional_vars=...)`` would run: loaders and
+        savers included, the savers and additional variables emphasised as outputs."""
+        from hamilton.rendering.requests import execution_nodes, validated_plan
+
+        graph, _, names = self._materialization_request(materializers, additional_vars)
+        plan = validated_plan(self, graph, names, inputs, overrides, bypass_validation)
+        view = {"outputs": frozenset(names), "overrides": frozenset(overrides or ())}
+        return self._draw(execution_nodes(graph, plan), view, graph=graph, **_drawing_options(locals()))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any] | None:
+        """Notebooks show a driver as a drawing of its graph (graphviz when installed)."""
+        drawing = self.display_all_functions()
+        if drawing is None or not hasattr(drawing, "_repr_mimebundle_"):
+            return None
+        return drawing._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+
     # -- pickling ---------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -591,6 +747,27 @@ class Driver:
 
         state["graph_modules"] = tuple(importlib.import_module(name) for name in state["graph_modules"])
         self.__dict__.update(state)
+
+
+_DRAWING_KEYWORDS = (
+    "renderer",
+    "run_state",
+    "output_file_path",
+    "render_kwargs",
+    "graphviz_kwargs",
+    "keep_dot",
+    "show_legend",
+    "orient",
+    "hide_inputs",
+    "deduplicate_inputs",
+    "show_schema",
+    "custom_style_function",
+)
+
+
+def _drawing_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The drawing keywords among a drawing method's arguments (``locals()``)."""
+    return {name: arguments[name] for name in _DRAWING_KEYWORDS if name in arguments}
 
 
 def _as_task_executor(executor: Any) -> Any:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from hamilton.execution.plan import ExecutionPlan
+    from hamilton.graph_types import HamiltonNode
     from hamilton.lifecycle.base import LifecycleAdapterSet
 
 _PLAN_CACHE_SIZE = 128
@@ -64,6 +65,7 @@ class Graph(Mapping):
         self._adapter = _as_adapter_set(adapter)
         self._modules = tuple(modules)
         self._plans: dict[tuple, ExecutionPlan] = {}
+        self._public: dict[str, HamiltonNode] = {}  # memoized public views, see public_nodes()
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -150,6 +152,7 @@ class Graph(Mapping):
         # Modules pickle by name (they are re-imported); plans are rebuilt on demand.
         state = dict(self.__dict__)
         state["_plans"] = {}
+        state["_public"] = {}
         state["_modules"] = [module.__name__ for module in self._modules]
         return state
 
@@ -180,6 +183,26 @@ class Graph(Mapping):
 
     def get_nodes(self) -> list[Node]:
         return list(self._nodes.values())
+
+    def public_nodes(self, nodes: Iterable[Node] | None = None) -> list[HamiltonNode]:
+        """:class:`~hamilton.graph_types.HamiltonNode` views of ``nodes`` (default: all), made once
+        per node since the graph is immutable: drawing a large graph again costs no conversion.
+        The views are shared, so treat them as read-only (``list_available_variables`` gives
+        fresh ones)."""
+        from hamilton.graph_types import HamiltonNode
+
+        public, own_nodes = self._public, self._nodes
+        views = []
+        with collector_paused():  # bulk construction of objects that stay alive
+            for node_ in own_nodes.values() if nodes is None else nodes:
+                own = own_nodes.get(node_.name) is node_  # a foreign node of the same name is not memoized
+                view = public.get(node_.name) if own else None
+                if view is None:
+                    view = HamiltonNode.from_node(node_)
+                    if own:
+                        public[node_.name] = view
+                views.append(view)
+        return views
 
     # -- traversal -------------------------------------------------------------------------
     def _require(self, names: Iterable[str]) -> list[Node]:

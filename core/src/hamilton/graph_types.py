@@ -76,17 +76,22 @@ class HamiltonNode:
 
     @staticmethod
     def from_node(n: Node) -> HamiltonNode:
+        # One pass over the inputs and positional arguments: drawings convert thousands of nodes.
+        required: set[str] = set()
+        optional: set[str] = set()
+        for name, (_, dependency) in n.input_types.items():
+            (required if dependency is DependencyType.REQUIRED else optional).add(name)
         return HamiltonNode(
-            name=n.name,
-            type=n.type,
-            tags=n.tags,
-            is_external_input=n.user_defined,
-            originating_functions=n.originating_functions,
-            documentation=n.documentation,
-            required_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.REQUIRED},
-            optional_dependencies={k for k, (_, d) in n.input_types.items() if d is DependencyType.OPTIONAL},
-            optional_dependencies_default_values=dict(n.default_parameter_values),
-            role=_ROLES.get(n.node_role, "standard"),
+            n.name,
+            n.type,
+            n.tags,
+            n.user_defined,
+            n.originating_functions,
+            n.documentation,
+            required,
+            optional,
+            dict(n.default_parameter_values),
+            _ROLES.get(n.node_role, "standard"),
         )
 
     @functools.cached_property

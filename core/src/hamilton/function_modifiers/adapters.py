@@ -173,8 +173,11 @@ def resolve_adapter_class(
 ) -> type | None:
     """The class among ``adapter_classes`` serving ``type_`` (see :func:`hamilton.io.formats.pick`).
 
-    With ``format_name``, a miss loads the remaining plugins and retries on every class of that format.
+    With ``format_name``, the plugin of ``type_``'s library is loaded first (if that adds classes,
+    every class of the format is considered), and a miss loads the remaining plugins and retries.
     """
+    if format_name is not None and formats.load_library_plugin(type_):
+        return formats.select(kind, format_name, type_)
     chosen = formats.pick(kind, list(adapter_classes), type_)
     if chosen is None and format_name is not None:
         chosen = formats.select(kind, format_name, type_)

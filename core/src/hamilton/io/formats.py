@@ -46,8 +46,17 @@ def names(kind: Kind) -> list[str]:
     return list(table(kind))
 
 
+def load_library_plugin(type_: Any) -> bool:
+    """Load the plugin named after ``type_``'s library (``"pandas"`` for ``pd.DataFrame``), if any
+    and not loaded yet: it may serve a format for that type better than a generic class (core's
+    ``pickle`` saver takes any ``object``). True if something loaded."""
+    module = getattr(type_, "__module__", None) if isinstance(type_, type) else None
+    return bool(module) and _system().load(module.partition(".")[0])
+
+
 def select(kind: Kind, name: str, type_: Any) -> type | None:
     """The class serving ``name`` for values of ``type_``, or ``None``."""
+    load_library_plugin(type_)
     chosen = pick(kind, classes(kind, name), type_)
     if chosen is None and _system().load_all():
         chosen = pick(kind, classes(kind, name), type_)
@@ -56,11 +65,10 @@ def select(kind: Kind, name: str, type_: Any) -> type | None:
 
 def select_for_value(kind: Kind, name: str, value: Any) -> type | None:
     """The class serving ``name`` for ``value``'s own type; loads the plugin of the value's library
-    (then every plugin) on a miss."""
+    first (then every plugin, on a miss)."""
     type_ = type(value)
+    load_library_plugin(type_)
     chosen = pick(kind, classes(kind, name), type_)
-    if chosen is None and _system().load_for_value(value):
-        chosen = pick(kind, classes(kind, name), type_)
     if chosen is None and _system().load_all():
         chosen = pick(kind, classes(kind, name), type_)
     return chosen

@@ -47,6 +47,7 @@ HOOKS = (
 )
 VERSION_ATTRIBUTE = "HAMILTON_CORE_VERSIONS"
 CORE_DISTRIBUTION = "apache-hamilton"
+CORE_PLUGIN = "core"  # the entry-point name of core's own plugin
 
 
 class HamiltonPluginWarning(UserWarning):
@@ -170,6 +171,10 @@ class PluginSystem:
         candidates = self.entry_points().get(name)
         if not candidates or name in self._attempted:
             return False
+        if name != CORE_PLUGIN:
+            # Core's own contributions first: later registrations take precedence, so a plugin's
+            # specific classes (a pandas pickle saver) must come after core's generic ones.
+            self.load(CORE_PLUGIN)
         with self._lock:
             if name in self._attempted:
                 return False

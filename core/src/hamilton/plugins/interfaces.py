@@ -60,11 +60,14 @@ class Renderer(abc.ABC):
     media_type: str
 
     @abc.abstractmethod
-    def render(self, graph: HamiltonGraph, *, run_state: RunState | None = None) -> str | bytes:
-        """The rendering of ``graph``; ``run_state`` (node name -> state) when showing a run.
+    def render(self, graph: HamiltonGraph, *, run_state: RunState | None = None, view: Any = None) -> str | bytes:
+        """The rendering of ``graph``; ``run_state`` (node name -> state) when showing a run;
+        ``view`` (a :class:`hamilton.rendering.GraphView`, or ``None``) says what to emphasise:
+        requested outputs, a path, overrides, and the config values to show.
 
         Renderer-specific options are extra keyword-only parameters of the override (with
         defaults), so an unknown option raises ``TypeError`` instead of being ignored.
+        :func:`hamilton.rendering.build_diagram` turns the arguments into what to draw.
         """
 
 

@@ -13,13 +13,15 @@ from typing import Any
 from hamilton import htypes
 from hamilton.graph_types import HamiltonGraph, HamiltonNode
 from hamilton.plugins.interfaces import Renderer, RunState
+from hamilton.rendering.model import GraphView, kind_of, namespace_of, parallel_blocks
 
 SCHEMA = "hamilton-graph/1"
 
 
 def _kind(node: HamiltonNode) -> str:
     if not node.is_external_input:
-        return "function"
+        kind = kind_of(node)
+        return kind if kind in ("loader", "saver") else "function"
     return "input" if node.originating_functions else "config"
 
 
@@ -46,7 +48,16 @@ class JsonGraphRenderer(Renderer):
     name = "json"
     media_type = "application/json"
 
-    def render(self, graph: HamiltonGraph, *, run_state: RunState | None = None, indent: int | None = 2) -> str:
+    def render(
+        self,
+        graph: HamiltonGraph,
+        *,
+        run_state: RunState | None = None,
+        view: GraphView | None = None,
+        indent: int | None = 2,
+    ) -> str:
+        view = view or GraphView()
+        blocks = parallel_blocks(graph)
         nodes = []
         edges = []
         for node in graph.nodes:
@@ -61,6 +72,13 @@ class JsonGraphRenderer(Renderer):
                 "function": _function(node),
                 "required_dependencies": sorted(node.required_dependencies),
                 "optional_dependencies": sorted(node.optional_dependencies),
+                "namespace": list(namespace_of(node, kind_of(node))),
+                "blocks": list(blocks.get(node.name, ())),
+                "emphasis": [
+                    name
+                    for name, names in (("output", view.outputs), ("path", view.path), ("override", view.overrides))
+                    if node.name in names
+                ],
             }
             state = run_state.get(node.name) if run_state else None
             if state is not None:
@@ -83,6 +101,6 @@ class JsonGraphRenderer(Renderer):
                         "optional": optional,
                     }
                 )
-        document = {"schema": SCHEMA, "nodes": nodes, "edges": edges}
+        document = {"schema": SCHEMA, "config": _json_safe(dict(view.config)), "nodes": nodes, "edges": edges}
         text = json.dumps(document, indent=indent, ensure_ascii=False)
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

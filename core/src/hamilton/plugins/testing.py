@@ -98,6 +98,19 @@ class RendererContract:
         state = {"source": NodeRunState("ran", duration=0.01), "total [€]": NodeRunState("failed", error="boom")}
         assert self.make_renderer().render(contract_graph(), run_state=state)
 
+    def test_accepts_a_view(self) -> None:
+        from hamilton.rendering import GraphView
+
+        view = GraphView(outputs=frozenset({"total [€]"}), path=frozenset({"source"}), config={"region": "eu"})
+        from hamilton.plugins.interfaces import returns_text
+
+        renderer = self.make_renderer()
+        output = renderer.render(contract_graph(), view=view)
+        assert output
+        if returns_text(renderer.media_type):
+            missing = [n.name for n in contract_graph().nodes if not self.node_appears(output, n.name)]
+            assert not missing, f"nodes missing from the rendering with a view: {missing}"
+
     def test_rejects_unknown_options(self) -> None:
         import pytest
 

@@ -65,6 +65,7 @@ class OutlineRenderer(Renderer):
         graph: HamiltonGraph,
         *,
         run_state: RunState | None = None,
+        view: object = None,  # a hamilton.rendering.GraphView; an outline has nothing to emphasise
         show_types: bool = True,
         show_docs: bool = False,
         indent: int = 2,
