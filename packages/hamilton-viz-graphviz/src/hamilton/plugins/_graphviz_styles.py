@@ -7,6 +7,7 @@ here is plain data and string functions: no ``graphviz`` import.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,21 @@ def base_style(kind: str) -> dict[str, str]:
     return dict({"config": CONFIG, "input": INPUT}.get(kind, FUNCTION))
 
 
+def node_style(classes: tuple[str, ...], custom: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The look of a box of style ``classes`` (kind first): base look, kind, the user's ``custom``
+    style, then emphasis and run status; a box on a highlighted path gets the path colour only if
+    nothing coloured its outline yet (1.x)."""
+    kind = classes[0]
+    style = base_style(kind)
+    style.update(MODIFIERS.get(kind, {}))
+    style.update(custom or {})
+    for cls in classes[1:]:
+        style.update(MODIFIERS.get(cls, {}))
+    if "path" in classes:
+        style.setdefault("color", PATH_COLOR)
+    return style
+
+
 def legend_style(cls: str) -> dict[str, str]:
     """How the legend shows style class ``cls`` (also the base of a custom legend entry, where
     1.x's ``"materializer"`` may name the class)."""
@@ -104,38 +120,48 @@ def legend_label(cls: str) -> str:
 # -- text -------------------------------------------------------------------------------------
 
 
+# What XML (so SVG) cannot carry: control characters other than tab and line breaks, C1 controls, lone
+# surrogates, U+FFFE and U+FFFF.
+_INVISIBLE_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Every character :func:`html_text` or :func:`tooltip_text` may rewrite.
+_SPECIAL = re.compile(rf"[{_INVISIBLE_CHARS}&<>\"'\\\t\n\r]")
+_SPACES = str.maketrans("\t\n\r", "   ")
+
+
+def _picture(match: re.Match[str]) -> str:
+    """The visible stand-in of one invisible character (see :func:`visible`)."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
 def visible(text: str) -> str:
     """``text`` without what XML (so SVG) cannot carry: control characters other than tab and line
-    breaks are shown as their Unicode pictures (U+0001 as ␁), lone surrogates and U+FFFE/U+FFFF
-    as U+FFFD. Applied to labels, tooltips and node identifiers alike."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 and char not in "\t\n\r":
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000 or char in "\ufffe\uffff":
-            out.append("\ufffd")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-_SPACES = str.maketrans("\t\n\r", "   ")
+    breaks are shown as their Unicode pictures (U+0001 as ␁, U+007F as ␡), C1 controls, lone
+    surrogates and U+FFFE/U+FFFF as U+FFFD. Applied to labels, tooltips and node identifiers alike;
+    one regular-expression pass, as it runs on every name of a drawing."""
+    return _INVISIBLE.sub(_picture, text)
 
 
 def html_text(text: str) -> str:
     """``text`` for a label (HTML-like or plain): ``&``, ``<``, ``>`` and quotes become entities,
     ``\\`` is doubled (graphviz expands ``\\N``, ``\\G``... even in HTML labels), and tabs and line
     breaks, which graphviz would drop from an HTML label, become spaces."""
-    return html.escape(visible(str(text)).translate(_SPACES), quote=True).replace("\\", "\\\\")
+    text = str(text)
+    if _SPECIAL.search(text) is None:  # most names and types: nothing to rewrite, skip the passes
+        return text
+    return html.escape(visible(text).translate(_SPACES), quote=True).replace("\\", "\\\\")
 
 
 def tooltip_text(text: str) -> str:
     """``text`` for a tooltip, kept literally: entities as in :func:`html_text`; backslashes
     become U+29F5 (a look-alike), since graphviz versions disagree on unescaping tooltips."""
-    return html.escape(visible(str(text)), quote=True).replace("\\", "\u29f5")
+    text = str(text)
+    if _SPECIAL.search(text) is None:
+        return text
+    return html.escape(visible(text), quote=True).replace("\\", "\u29f5")
 
 
 def shorten(type_name: str) -> str:

@@ -73,37 +73,54 @@ def digraph_arguments(orient: str, graphviz_kwargs: Mapping[str, Any] | None) ->
     return arguments
 
 
+class _Memo(dict[Any, str]):
+    """A dict that fills itself: ``memo[key]`` computes ``make(key)`` on first use only, and later
+    lookups stay in C (a drawing looks up each node's identifier once per node and edge)."""
+
+    def __init__(self, make: Callable[[Any], str]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        value = self[key] = self.make(key)
+        return value
+
+
 class _DiagramDrawer:
-    """Turns one :class:`~hamilton.rendering.Diagram` into the statements of a ``graphviz.Digraph``."""
+    """Turns one :class:`~hamilton.rendering.Diagram` into the statements of a ``graphviz.Digraph``.
+
+    Statements are written to the digraph's ``body`` with graphviz's own quoting. A drawing repeats
+    a few looks and names many times, so each is formatted once: node identifiers by name, the
+    attributes of each combination of style classes, and of each kind of edge.
+    """
 
     def __init__(self, dot: graphviz.Digraph, custom_style_function: CustomStyle | None):
         import graphviz
-        from graphviz.quoting import attr_list, quote
+        from graphviz.quoting import a_list, attr_list, quote
 
         from hamilton.plugins import _graphviz_styles
 
         self.gv = graphviz
-        self.quote, self.attr_list = quote, attr_list
+        self.quote, self.a_list, self.attr_list = quote, a_list, attr_list
         self.styles = _graphviz_styles
         self.dot = dot
         self.custom_style_function = custom_style_function
         self.custom_legend: dict[str, dict[str, str]] = {}
+        self.ids = _Memo(self.quoted_id)  # name -> quoted DOT identifier
+        self.class_styles = _Memo(self.class_style)  # style classes -> formatted attributes
+        self.edge_styles = _Memo(self.edge_style)  # (edge kind, on path) -> formatted attribute list
 
     def draw(self, diagram: Diagram, show_legend: bool) -> None:
-        styles = self.styles
+        styles, body = self.styles, self.dot.body
+        config_style = self.a_list(kwargs=styles.CONFIG)
         for entry in diagram.config:
-            self.dot.node(self.id(entry.name), label=styles.node_label(entry.label, entry.type_name), **styles.CONFIG)
+            self.statement(body, entry.name, styles.node_label(entry.label, entry.type_name), config_style)
         for node in diagram.nodes:
             self.node(node)
+        input_style = self.a_list(kwargs=styles.INPUT)
         for group in diagram.input_groups:
-            self.dot.node(self.id(group.id), label=styles.table_label(group.fields), **styles.INPUT)
-        for edge in diagram.edges:
-            attributes = dict(styles.EDGES.get(edge.kind, {}))
-            if edge.on_path:
-                attributes["color"] = styles.PATH_COLOR
-            self.edge(edge.source, edge.target, attributes)
-        for group_id, consumer in diagram.input_edges:
-            self.edge(group_id, consumer)
+            self.statement(body, group.id, styles.table_label(group.fields), input_style)
+        self.edges(diagram)
         if show_legend:
             self.legend(diagram)
 
@@ -115,35 +132,59 @@ class _DiagramDrawer:
         identifier = self.gv.escape(self.styles.visible(name))
         return self.gv.nohtml("\\" + identifier) if identifier.startswith("%") else identifier
 
-    def edge(self, tail: str, head: str, attributes: Mapping[str, str] | None = None) -> None:
-        """``tail -> head``; not ``Digraph.edge``, which reads ``a:b`` as node ``a``, port ``b``."""
-        tail_id, head_id = self.quote(self.id(tail)), self.quote(self.id(head))
-        self.dot.body.append(f"\t{tail_id} -> {head_id}{self.attr_list(kwargs=attributes)}\n")
+    def quoted_id(self, name: str) -> str:
+        """:meth:`id` as written in a statement (``self.ids`` keeps it per name)."""
+        return self.quote(self.id(name))
+
+    def class_style(self, classes: tuple[str, ...]) -> str:
+        """The formatted look of boxes of style ``classes`` (``self.class_styles`` keeps it: without a
+        custom style, every box with the same classes looks the same)."""
+        return self.a_list(kwargs=self.styles.node_style(classes))
+
+    def edge_style(self, key: tuple[str, bool]) -> str:
+        """The attribute list of an edge of a kind, on a highlighted path or not (``self.edge_styles``
+        keeps it: one ``key`` as the memo's, ``(kind, on_path)``)."""
+        kind, on_path = key
+        attributes = dict(self.styles.EDGES.get(kind, {}))
+        if on_path:
+            attributes["color"] = self.styles.PATH_COLOR
+        return self.attr_list(kwargs=attributes)
+
+    def statement(self, body: list[str], name: str, label: str | None, style: str, tooltip: str | None = None) -> None:
+        """Node ``name``'s statement; ``style`` is the formatted attributes besides label and tooltip."""
+        label_text = "" if label is None else f"label={self.quote(label)}"
+        tooltip_text = "" if tooltip is None else f"tooltip={self.quote(tooltip)}"
+        attributes = " ".join(filter(None, (label_text, style, tooltip_text)))
+        body.append(f"\t{self.ids[name]} [{attributes}]\n" if attributes else f"\t{self.ids[name]}\n")
+
+    def styled_statement(self, body: list[str], name: str, attributes: dict[str, Any]) -> None:
+        """Node ``name``'s statement from a whole attribute dict, as ``Digraph.node`` writes it (for
+        looks of the user's making, which may even set or unset the label)."""
+        label = attributes.pop("label", None)
+        self.statement(body, name, label, self.a_list(kwargs=attributes))
+
+    def edges(self, diagram: Diagram) -> None:
+        """``tail -> head`` statements; not ``Digraph.edge``, which reads ``a:b`` as node ``a``, port ``b``."""
+        ids, styles, body = self.ids, self.edge_styles, self.dot.body
+        for edge in diagram.edges:
+            body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{styles[edge.kind, edge.on_path]}\n")
+        for group_id, consumer in diagram.input_edges:
+            body.append(f"\t{ids[group_id]} -> {ids[consumer]}\n")
 
     def node(self, node: DiagramNode) -> None:
         styles = self.styles
         title = f"{node.label}: {', '.join(node.config_keys)}" if node.config_keys else node.label
-        attributes = {"label": styles.node_label(title, node.type_name, styles.run_note(node.run)), **self.style(node)}
+        label = styles.node_label(title, node.type_name, styles.run_note(node.run))
         tooltip = self.tooltip(node)
-        if tooltip:
-            attributes["tooltip"] = tooltip
-        self.dot.node(self.id(node.name), **attributes)
+        if self.custom_style_function is None:
+            self.statement(self.dot.body, node.name, label, self.class_styles[node.classes], tooltip)
+        else:
+            attributes = {"label": label, **styles.node_style(node.classes, self.custom_style(node))}
+            if tooltip is not None:
+                attributes["tooltip"] = tooltip
+            self.styled_statement(self.dot.body, node.name, attributes)
         if node.schema:
             self.schema_cluster(node)
-
-    def style(self, node: DiagramNode) -> dict[str, str]:
-        """Base look, kind, the user's custom style, then emphasis and run status; a node on a
-        highlighted path gets the path colour only if nothing coloured its outline yet (1.x)."""
-        styles = self.styles
-        style = styles.base_style(node.kind)
-        style.update(styles.MODIFIERS.get(node.kind, {}))
-        if self.custom_style_function is not None:
-            style.update(self.custom_style(node))
-        for cls in node.classes[1:]:
-            style.update(styles.MODIFIERS.get(cls, {}))
-        if node.on_path:
-            style.setdefault("color", styles.PATH_COLOR)
-        return style
 
     def custom_style(self, node: DiagramNode) -> dict[str, str]:
         """The user's style for ``node``; a legend name adds a legend entry in that style."""
@@ -158,12 +199,13 @@ class _DiagramDrawer:
             self.custom_legend[str(legend_name)] = {**self.styles.legend_style(base_class or "function"), **custom}
         return dict(custom)
 
-    def tooltip(self, node: DiagramNode) -> str:
-        """The node's docstring (and a run's error), shown literally."""
+    def tooltip(self, node: DiagramNode) -> str | None:
+        """The node's docstring (and a run's error), shown literally; None when it has neither."""
         parts = [node.node.documentation.strip()] if node.node is not None and node.node.documentation else []
         if node.run is not None and node.run.error:
             parts.append(f"{node.run.status}: {node.run.error}")
-        return self.gv.nohtml(self.styles.tooltip_text("\n\n".join(parts))) if parts else ""
+        text = "\n\n".join(parts)
+        return self.gv.nohtml(self.styles.tooltip_text(text)) if text else None
 
     def plain_label(self, text: str) -> Any:
         return self.gv.nohtml(self.styles.html_text(text))
@@ -171,11 +213,12 @@ class _DiagramDrawer:
     def schema_cluster(self, node: DiagramNode) -> None:
         """1.x's look for ``@schema.output``: a dashed cluster around the node and its fields."""
         styles = self.styles
+        field_style = self.a_list(kwargs=styles.FIELD)
         with self.dot.subgraph(name=self.id(f"cluster_{node.name}")) as cluster:
             cluster.attr(**styles.CLUSTER)
             for text in styles.field_labels(node.schema):
-                cluster.node(self.id(f"{node.name}:{text}"), label=self.plain_label(text), **styles.FIELD)
-            cluster.node(self.id(node.name))
+                self.statement(cluster.body, f"{node.name}:{text}", self.plain_label(text), field_style)
+            self.statement(cluster.body, node.name, None, "")
 
     def legend(self, diagram: Diagram) -> None:
         """The style classes present (kinds, emphasis, run statuses), then the custom entries."""
@@ -194,7 +237,7 @@ class _DiagramDrawer:
         with self.dot.subgraph(name="cluster__legend") as legend:
             legend.attr("graph", **styles.LEGEND_ATTRS)
             for label, style in entries.items():
-                legend.node(self.id(f"_legend_{label}"), label=self.plain_label(label), **style)
+                self.styled_statement(legend.body, f"_legend_{label}", {**style, "label": self.plain_label(label)})
 
 
 def write_image(
