@@ -66,6 +66,7 @@ class Graph(Mapping):
         self._modules = tuple(modules)
         self._plans: dict[tuple, ExecutionPlan] = {}
         self._public: dict[str, HamiltonNode] = {}  # memoized public views, see public_nodes()
+        self._public_all: list[HamiltonNode] | None = None
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -153,6 +154,7 @@ class Graph(Mapping):
         state = dict(self.__dict__)
         state["_plans"] = {}
         state["_public"] = {}
+        state["_public_all"] = None
         state["_modules"] = [module.__name__ for module in self._modules]
         return state
 
@@ -189,12 +191,19 @@ class Graph(Mapping):
         per node since the graph is immutable: drawing a large graph again costs no conversion.
         The views are shared, so treat them as read-only (``list_available_variables`` gives
         fresh ones)."""
+        if nodes is not None:
+            return self._views(nodes)
+        if self._public_all is None:
+            self._public_all = self._views(self._nodes.values())
+        return list(self._public_all)
+
+    def _views(self, nodes: Iterable[Node]) -> list[HamiltonNode]:
         from hamilton.graph_types import HamiltonNode
 
         public, own_nodes = self._public, self._nodes
         views = []
         with collector_paused():  # bulk construction of objects that stay alive
-            for node_ in own_nodes.values() if nodes is None else nodes:
+            for node_ in nodes:
                 own = own_nodes.get(node_.name) is node_  # a foreign node of the same name is not memoized
                 view = public.get(node_.name) if own else None
                 if view is None:

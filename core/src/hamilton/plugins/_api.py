@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hamilton.plugins._manager import PluginInfo, system
+from hamilton.plugins._manager import CORE_PLUGIN, PluginInfo, system
 
 
 def register(plugin: object, name: str | None = None) -> PluginInfo:
@@ -45,10 +45,19 @@ class PluginNotFoundError(KeyError):
 
 
 def _lookup(kind: str, name: str, table: Callable[[], dict[str, Any]]) -> Any:
-    """``table()[name]``; on a miss, load every remaining plugin and look again."""
+    """``table()[name]``; on a miss, load core's plugin and the plugin named ``name`` (the
+    ``mermaid`` entry point provides the ``mermaid`` renderer), then every remaining plugin.
+
+    The narrow steps first: loading every plugin imports every installed library (pandas,
+    polars...), hundreds of milliseconds that finding a renderer or an executor should not cost.
+    """
     found = table().get(name)
-    if found is None and system().load_all():
-        found = table().get(name)
+    plugins = system()
+    for load in (lambda: plugins.load(CORE_PLUGIN), lambda: plugins.load(name), plugins.load_all):
+        if found is not None:
+            break
+        if load():
+            found = table().get(name)
     if found is None:
         available = sorted(table())
         extra = _FIRST_PARTY.get(name)

@@ -323,31 +323,39 @@ def build_diagram(
     kinds: dict[str, str] = {}
     type_names: dict[Any, str] = {}
     outputs, path, overrides = view.outputs, view.path, view.overrides
+    no_run = not run_state
     for node in graph.nodes:
         if node.is_external_input:
             continue
-        kind = kind_of(node)
         name = node.name
-        kinds[name] = kind
         tags = node.tags
+        if node.role == "standard" and LOADER_TAG not in tags and SAVER_TAG not in tags:
+            kind = "function"  # what kind_of() says, without the call: most nodes are plain functions
+            shown_type = type_names.get(node.type) if isinstance(node.type, type) else None
+            if shown_type is None:
+                shown_type = type_name(node, kind, type_names)
+        else:
+            kind = kind_of(node)
+            shown_type = type_name(node, kind, type_names)
+        kinds[name] = kind
         config_tag = tags.get(CONFIG_TAG)
         nodes.append(
             _new_node(
                 DiagramNode,
                 (
                     name,
-                    str(tags.get(DISPLAY_NAME_TAG) or name),
+                    str(display_name) if (display_name := tags.get(DISPLAY_NAME_TAG)) else name,
                     kind,
-                    type_name(node, kind, type_names),
+                    shown_type,
                     node,
                     tuple(config_tag.split(",")) if isinstance(config_tag, str) and config_tag else (),
                     schema_of(node) if show_schema and SCHEMA_TAG in tags else (),
                     namespace_of(node, kind) if "." in name else (),
-                    blocks.get(name, ()),
+                    blocks.get(name, ()) if blocks else (),
                     name in outputs,
                     name in path,
                     name in overrides,
-                    run_state.get(name),
+                    None if no_run else run_state.get(name),
                 ),
             )
         )

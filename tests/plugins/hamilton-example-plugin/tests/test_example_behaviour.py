@@ -291,3 +291,12 @@ def test_table_result_from_a_driver_run():
     result = dr.execute(["numbers", "doubled", "total"], inputs={"n": 3})
     assert isinstance(result, TableResult().output_type())
     assert result == Table({"numbers": [0, 1, 2], "doubled": [0, 2, 4], "total": [6, 6, 6]})
+
+
+def test_the_driver_draws_with_the_outline_renderer_found_by_name(tmp_path):
+    # No register(): "outline" is found through this distribution's entry point.
+    dr = driver.Builder().with_functions(total, numbers, doubled).build()
+    drawing = dr.display_upstream_of("total", renderer="outline", output_file_path=str(tmp_path / "outline.txt"))
+    assert drawing.media_type == "text/plain"
+    assert "  total: int" in str(drawing).splitlines()
+    assert (tmp_path / "outline.txt").read_text(encoding="utf-8") == str(drawing)

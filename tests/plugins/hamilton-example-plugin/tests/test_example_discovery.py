@@ -83,6 +83,20 @@ print(json.dumps({"before": before, "after": statuses(), "type": type(renderer).
     }
 
 
+def test_a_name_core_provides_loads_no_other_plugin(run_fresh):
+    # Finding "json" (core's renderer) or "threads" must not import every installed library.
+    seen = run_fresh(
+        STATUS
+        + """
+import json, hamilton.plugins
+hamilton.plugins.renderer("json")
+hamilton.plugins.executor("threads", max_workers=1).shutdown()
+print(json.dumps(statuses()))
+"""
+    )
+    assert seen == {"core": "loaded", PLUGIN: "available", "imported": False}
+
+
 def test_every_kind_is_found_by_name_after_discovery(run_fresh):
     seen = run_fresh(
         """
@@ -122,7 +136,11 @@ print(json.dumps({"before": before, "after": statuses(), "backend": type(backend
     assert seen["before"] == {"core": "available", PLUGIN: "available", "imported": False}
     assert seen["backend"] == "TableBackend"
     # Loaded lazily, by the library of the value (Table's top-level module): nothing else loads.
-    assert seen["after"] == {"core": "available", PLUGIN: "loaded", "imported": True}
+    assert seen["after"] == {
+        "core": "loaded",
+        PLUGIN: "loaded",
+        "imported": True,
+    }  # core's formats load first, so the plugin's override them
 
 
 def test_values_of_other_libraries_load_nothing(run_fresh):
@@ -157,7 +175,11 @@ print(json.dumps({"before": before, "after": statuses(), "first": first, "expect
 """
     )
     assert seen["before"] == {"core": "available", PLUGIN: "available", "imported": False}
-    assert seen["after"] == {"core": "available", PLUGIN: "loaded", "imported": True}
+    assert seen["after"] == {
+        "core": "loaded",
+        PLUGIN: "loaded",
+        "imported": True,
+    }  # core's formats load first, so the plugin's override them
     assert seen["registered"] is True
     assert seen["first"] == seen["expected"]
     assert seen["nested"] != "<unhashable>"

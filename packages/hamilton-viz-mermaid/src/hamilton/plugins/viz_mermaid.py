@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from hamilton.graph_types import HamiltonGraph
 from hamilton.plugins.hookspecs import hookimpl
@@ -160,10 +160,13 @@ def _type_line(type_name: str) -> str:
     return f"<br/><i>{escape(_truncate(type_name, TYPE_MAX_CHARS))}</i>" if type_name else ""
 
 
-def node_label(node: DiagramNode) -> str:
-    """``<b>name</b>`` (with 1.x's ``: config keys``), the type in italics, then the run."""
+def node_label(node: DiagramNode, escape_title: Callable[[str], str] = escape) -> str:
+    """``<b>name</b>`` (with 1.x's ``: config keys``), the type in italics, then the run.
+
+    ``escape_title`` may be ``str`` when the caller checked already that no title needs escaping.
+    """
     title = node.label + (f": {', '.join(node.config_keys)}" if node.config_keys else "")
-    label = f"<b>{escape(title)}</b>{_type_line(node.type_name)}"
+    label = f"<b>{escape_title(title)}</b>{_type_line(node.type_name)}"
     return label if node.run is None else f"{label}<br/>{escape(run_summary(node.run))}"
 
 
@@ -228,6 +231,12 @@ class _Writer:
         self.links: list[str] = []
         self.link_styles: dict[str, list[str]] = {}  # style -> link indices
         self.labels = {node.name: node.label for node in diagram.nodes}
+        # One search over every title instead of one per node: most graphs need no escaping at all.
+        # (A title with config keys has a ":", which always needs escaping.)
+        plain_titles = not any(node.config_keys for node in diagram.nodes) and not _NEEDS_ESCAPING(
+            " ".join(node.label for node in diagram.nodes)
+        )
+        self.escape_title: Callable[[str], str] = str if plain_titles else escape
 
     def text(self, orient: str, show_legend: bool) -> str:
         diagram = self.diagram
@@ -264,28 +273,35 @@ class _Writer:
             self._add(node_id, ("input",))
         root = _Cluster()
         paths = nesting(diagram.nodes)
+        ids, top, node_lines = self.ids, root.lines, self._node_lines
         for index, node in enumerate(diagram.nodes):
-            node_id = self.ids[node.name] = f"n{index}"
-            path = paths.get(node.name, ())
+            node_id = ids[node.name] = f"n{index}"
+            path = paths.get(node.name) if paths else None
+            if path is None:  # the usual case: in no subgraph
+                node_lines(top, INDENT, node, node_id)
+                continue
             cluster = root
             for group in path:
                 cluster = cluster.children.setdefault(group, _Cluster())
-            self._node_lines(cluster.lines, INDENT * (len(path) + 1), node, node_id)
+            node_lines(cluster.lines, INDENT * (len(path) + 1), node, node_id)
         lines.extend(self._cluster_lines(root, 1, itertools.count()))
         return lines
 
     def _node_lines(self, lines: list[str], indent: str, node: DiagramNode, node_id: str) -> None:
         """The node's shape; with schema fields, 1.x's dashed cluster of field boxes around it."""
-        classes = node.classes
-        for cls in classes:
-            self.members[cls].append(node_id)
-        if node.run is not None:
-            self.statuses.add(classes[-1])
+        if not (node.is_output or node.on_path or node.is_override or node.run is not None):
+            self.members[node.kind].append(node_id)  # DiagramNode.classes is (kind,) then
+        else:
+            classes = node.classes
+            for cls in classes:
+                self.members[cls].append(node_id)
+            if node.run is not None:
+                self.statuses.add(classes[-1])
         opening, closing = SHAPES[node.kind]
-        shape = f'{node_id}{opening}"{node_label(node)}"{closing}'
         if not node.schema:
-            lines.append(indent + shape)
+            lines.append(f'{indent}{node_id}{opening}"{node_label(node, self.escape_title)}"{closing}')
             return
+        shape = f'{node_id}{opening}"{node_label(node, self.escape_title)}"{closing}'
         cluster_id = f"{node_id}s"
         self._add(cluster_id, ("cluster",))
         lines += [f'{indent}subgraph {cluster_id}[" "]', indent + INDENT + shape]
@@ -313,13 +329,15 @@ class _Writer:
         links, ids = self.links, self.ids
         for group_id, consumer in self.diagram.input_edges:
             links.append(f"{INDENT}{ids[group_id]} --> {ids[consumer]}")
-        plain = ARROWS["plain", False]
+        plain, indent, append = ARROWS["plain", False], INDENT, links.append
         for source, target, kind, optional, on_path in self.diagram.edges:  # unpacked: thousands of edges
+            if kind == "plain" and not optional and not on_path:
+                append(f"{indent}{ids[source]} {plain} {ids[target]}")
+                continue
             if on_path or kind != "plain":
                 style = "path" if on_path else kind
                 self.link_styles.setdefault(LINK_STYLES[style], []).append(str(len(links)))
-            arrow = plain if kind == "plain" and not optional else ARROWS[kind, optional]
-            links.append(f"{INDENT}{ids[source]} {arrow} {ids[target]}")
+            append(f"{indent}{ids[source]} {ARROWS[kind, optional]} {ids[target]}")
 
     def _legend(self) -> list[str]:
         """1.x's legend: one sample box per class present, shaped and styled as in the drawing."""
