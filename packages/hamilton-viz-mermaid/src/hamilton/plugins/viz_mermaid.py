@@ -330,7 +330,12 @@ class _Writer:
         for group_id, consumer in self.diagram.input_edges:
             links.append(f"{INDENT}{ids[group_id]} --> {ids[consumer]}")
         plain, indent, append = ARROWS["plain", False], INDENT, links.append
-        for source, target, kind, optional, on_path in self.diagram.edges:  # unpacked: thousands of edges
+        edges = self.diagram.edges
+        if not any(kind != "plain" or optional or on_path for _, _, kind, optional, on_path in edges):
+            # the common case, in one comprehension: thousands of unstyled edges
+            links += [f"{indent}{ids[source]} {plain} {ids[target]}" for source, target, _, _, _ in edges]
+            return
+        for source, target, kind, optional, on_path in edges:  # unpacked: thousands of edges
             if kind == "plain" and not optional and not on_path:
                 append(f"{indent}{ids[source]} {plain} {ids[target]}")
                 continue
