@@ -103,6 +103,6 @@ def test_run_state_through_the_renderer_api(failed_run):
     [(0.00000085, "1 µs"), (0.0012, "1.2 ms"), (0.25, "250.0 ms"), (3.4, "3.40 s"), (125.0, "2 min 5 s")],
 )
 def test_durations_read_well(seconds, text):
-    from hamilton.plugins._graphviz_styles import format_duration
+    from hamilton.rendering.model import format_duration
 
     assert format_duration(seconds) == text

@@ -263,6 +263,19 @@ def _ordered(names: set[str]) -> list[str]:
     return sorted(names) if len(names) > 1 else list(names)
 
 
+def format_duration(seconds: float) -> str:
+    """A short human duration for drawings of a run: ``850 µs``, ``1.2 ms``, ``3.40 s``,
+    ``2 min 5 s`` (one function, so every renderer shows times alike)."""
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)} min {rest:.0f} s"
+
+
 def _config_value(value: Any) -> str:
     text = str(value)
     return text if len(text) <= CONFIG_VALUE_MAX_CHARS else text[: CONFIG_VALUE_MAX_CHARS - 3] + "..."

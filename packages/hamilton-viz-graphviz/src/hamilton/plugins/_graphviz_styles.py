@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from hamilton.rendering.model import format_duration
+
 if TYPE_CHECKING:
     from hamilton.plugins.interfaces import NodeRunState
 
@@ -196,18 +198,6 @@ def field_labels(schema: tuple[tuple[str, str], ...]) -> list[str]:
     texts = [f"{name}={kind}" for name, kind in schema]
     width = max((len(text) for text in texts), default=0)
     return [text.ljust(width) for text in texts]
-
-
-def format_duration(seconds: float) -> str:
-    """A short human duration: ``850 µs``, ``1.2 ms``, ``3.40 s``, ``2 min 5 s``."""
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    if seconds < 60:
-        return f"{seconds:.2f} s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)} min {rest:.0f} s"
 
 
 def run_note(state: NodeRunState | None) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from hamilton.graph_types import HamiltonGraph
 from hamilton.plugins.hookspecs import hookimpl
 from hamilton.plugins.interfaces import NodeRunState, Renderer, RunState
-from hamilton.rendering.model import Diagram, DiagramNode, GraphView, build_diagram
+from hamilton.rendering.model import Diagram, DiagramNode, GraphView, build_diagram, format_duration
 
 HAMILTON_CORE_VERSIONS = ">=2.0,<3"
 
@@ -133,22 +133,12 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "[...]"
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    if seconds < 60:
-        return f"{seconds:.2f} s"
-    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
-
-
 def run_summary(state: NodeRunState) -> str:
     """One line about a node's run: ``ran`` (times 4 in a parallel block) ``· 12.0 ms``,
     ``failed · 1.0 ms · ValueError: boom``..."""
     parts = [state.status + (f" {TIMES}{state.instances}" if state.instances > 1 else "")]
     if state.duration is not None:
-        parts.append(_duration(state.duration))
+        parts.append(format_duration(state.duration))
     if state.error:
         parts.append(_truncate(state.error, ERROR_MAX_CHARS))
     return " · ".join(parts)
