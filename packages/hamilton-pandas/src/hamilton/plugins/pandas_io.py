@@ -47,6 +47,23 @@ def _keyword_fields(function: Callable, skip: Collection[str]) -> list[tuple[str
     return fields
 
 
+_NOT_PANDAS_DEFAULT = object()  # marks fields whose (1.x) default is always passed to pandas
+# 1.x's readers asked pandas for nullable dtypes (Int64, Float64, string), and its csv writer
+# left the index out: users' files and frames depend on both.
+_NULLABLE = {"dtype_backend": "numpy_nullable"}
+
+
+def _with_defaults(fields: list[tuple[str, Any, Any]], defaults: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """``fields`` with the ``defaults`` given (added when pandas takes them through ``**kwargs``)."""
+    replaced = [
+        (name, annotation, dataclasses.field(default=defaults[name])) if name in defaults else (name, annotation, field)
+        for name, annotation, field in fields
+    ]
+    known = {name for name, _, _ in fields}
+    replaced += [(name, Any, dataclasses.field(default=value)) for name, value in defaults.items() if name not in known]
+    return replaced
+
+
 class _PandasAdapter:
     """What every pandas loader/saver shares: the frame type and the keyword arguments to pass."""
 
@@ -77,21 +94,27 @@ def _adapter_class(
     leading: dict[str, str | None],
     doc: str,
     methods: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
 ) -> type:
     """A dataclass loader/saver calling ``function`` with the ``leading`` fields positionally.
 
     :param leading: 1.x field name -> the pandas parameter it fills (None: the field has a
         default of None and is not a pandas parameter, e.g. an alias).
+    :param defaults: where 1.x's default differs from pandas' (``index=False`` for csv), the
+        1.x default; always passed to pandas unless the caller changes it.
     """
     required = [name for name, target in leading.items() if target is not None]
     skip = {target for target in leading.values() if target is not None}
-    keyword_fields = _keyword_fields(function, skip)
+    keyword_fields = _with_defaults(_keyword_fields(function, skip), defaults or {})
     fields: list[Any] = [(name, Any) for name in required]
     fields += [(name, Any, dataclasses.field(default=None)) for name, target in leading.items() if target is None]
     fields += keyword_fields
     namespace = {
         "_leading": tuple(required),
-        "_pandas_defaults": {name: field.default for name, _, field in keyword_fields},
+        "_pandas_defaults": {
+            name: _NOT_PANDAS_DEFAULT if name in (defaults or {}) else field.default
+            for name, _, field in keyword_fields
+        },
         "name": classmethod(lambda cls: format_name),
         "__doc__": doc,
         "__module__": __name__,
@@ -106,6 +129,7 @@ def _reader(
     function: Callable,
     leading: dict[str, str | None],
     load: Callable | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> type:
     return _adapter_class(
         class_name,
@@ -115,6 +139,7 @@ def _reader(
         leading,
         f"Reads a pandas DataFrame with ``pandas.{function.__name__}`` (format ``{format_name}``).",
         {"_read": staticmethod(function), "load_data": load or _load_file},
+        defaults,
     )
 
 
@@ -124,6 +149,7 @@ def _writer(
     method: Callable,
     leading: dict[str, str | None],
     save: Callable | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> type:
     return _adapter_class(
         class_name,
@@ -133,6 +159,7 @@ def _writer(
         leading,
         f"Writes a pandas DataFrame with ``DataFrame.{method.__name__}`` (format ``{format_name}``).",
         {"_method": method.__name__, "save_data": save or _save_file},
+        defaults,
     )
 
 
@@ -180,9 +207,11 @@ def _save_excel(self: Any, data: pd.DataFrame) -> dict[str, Any]:
 
 
 # 1.x's classes: (class name, format, pandas function, 1.x leading field -> pandas parameter).
-PandasCSVReader = _reader("PandasCSVReader", "csv", pd.read_csv, {"path": "filepath_or_buffer"})
-PandasCSVWriter = _writer("PandasCSVWriter", "csv", pd.DataFrame.to_csv, {"path": "path_or_buf"})
-PandasParquetReader = _reader("PandasParquetReader", "parquet", pd.read_parquet, {"path": "path"})
+PandasCSVReader = _reader("PandasCSVReader", "csv", pd.read_csv, {"path": "filepath_or_buffer"}, defaults=_NULLABLE)
+PandasCSVWriter = _writer(
+    "PandasCSVWriter", "csv", pd.DataFrame.to_csv, {"path": "path_or_buf"}, defaults={"index": False}
+)
+PandasParquetReader = _reader("PandasParquetReader", "parquet", pd.read_parquet, {"path": "path"}, defaults=_NULLABLE)
 PandasParquetWriter = _writer("PandasParquetWriter", "parquet", pd.DataFrame.to_parquet, {"path": "path"})
 PandasPickleReader = _reader(
     "PandasPickleReader", "pickle", pd.read_pickle, {"filepath_or_buffer": None, "path": None}, load=_load_pickle
@@ -196,26 +225,32 @@ PandasSqlReader = _reader(
 PandasSqlWriter = _writer(
     "PandasSqlWriter", "sql", pd.DataFrame.to_sql, {"table_name": "name", "db_connection": "con"}, save=_save_sql
 )
-PandasXmlReader = _reader("PandasXmlReader", "xml", pd.read_xml, {"path_or_buffer": "path_or_buffer"})
+PandasXmlReader = _reader(
+    "PandasXmlReader", "xml", pd.read_xml, {"path_or_buffer": "path_or_buffer"}, defaults=_NULLABLE
+)
 PandasXmlWriter = _writer("PandasXmlWriter", "xml", pd.DataFrame.to_xml, {"path_or_buffer": "path_or_buffer"})
-PandasHtmlReader = _reader("PandasHtmlReader", "html", pd.read_html, {"io": "io"})
+PandasHtmlReader = _reader("PandasHtmlReader", "html", pd.read_html, {"io": "io"}, defaults=_NULLABLE)
 PandasHtmlWriter = _writer("PandasHtmlWriter", "html", pd.DataFrame.to_html, {"buf": "buf"})
 PandasStataReader = _reader("PandasStataReader", "stata", pd.read_stata, {"filepath_or_buffer": "filepath_or_buffer"})
 PandasStataWriter = _writer("PandasStataWriter", "stata", pd.DataFrame.to_stata, {"path": "path"})
-PandasFeatherReader = _reader("PandasFeatherReader", "feather", pd.read_feather, {"path": "path"})
+PandasFeatherReader = _reader("PandasFeatherReader", "feather", pd.read_feather, {"path": "path"}, defaults=_NULLABLE)
 PandasFeatherWriter = _writer("PandasFeatherWriter", "feather", pd.DataFrame.to_feather, {"path": "path"})
-PandasORCReader = _reader("PandasORCReader", "orc", pd.read_orc, {"path": "path"})
+PandasORCReader = _reader("PandasORCReader", "orc", pd.read_orc, {"path": "path"}, defaults=_NULLABLE)
 PandasORCWriter = _writer("PandasORCWriter", "orc", pd.DataFrame.to_orc, {"path": "path"})
-PandasExcelReader = _reader("PandasExcelReader", "excel", pd.read_excel, {"path": "io"})
+PandasExcelReader = _reader("PandasExcelReader", "excel", pd.read_excel, {"path": "io"}, defaults=_NULLABLE)
 PandasExcelWriter = dataclasses.make_dataclass(
     "PandasExcelWriter",
     [(name, Any, dataclasses.field(default=default)) for name, default in _EXCEL_WRITER_ONLY.items()],
     bases=(_writer("_PandasExcelWriter", "excel", pd.DataFrame.to_excel, {"path": "excel_writer"}, save=_save_excel),),
     namespace={"__module__": __name__, "__doc__": "Writes a pandas DataFrame to an Excel file (format ``excel``)."},
 )
-PandasTableReader = _reader("PandasTableReader", "table", pd.read_table, {"filepath_or_buffer": "filepath_or_buffer"})
-PandasFWFReader = _reader("PandasFWFReader", "fwf", pd.read_fwf, {"filepath_or_buffer": "filepath_or_buffer"})
-PandasSPSSReader = _reader("PandasSPSSReader", "spss", pd.read_spss, {"path": "path"})
+PandasTableReader = _reader(
+    "PandasTableReader", "table", pd.read_table, {"filepath_or_buffer": "filepath_or_buffer"}, defaults=_NULLABLE
+)
+PandasFWFReader = _reader(
+    "PandasFWFReader", "fwf", pd.read_fwf, {"filepath_or_buffer": "filepath_or_buffer"}, defaults=_NULLABLE
+)
+PandasSPSSReader = _reader("PandasSPSSReader", "spss", pd.read_spss, {"path": "path"}, defaults=_NULLABLE)
 
 READERS = [
     PandasCSVReader,
