@@ -355,8 +355,12 @@ class Driver:
         given = {**config, **inputs} if config else dict(inputs)
         return graph.plan(final_vars, given, overrides), given
 
-    def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
+    def _check_inputs(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
+        """Raise when a required input is missing or has the wrong type."""
         plan.check_inputs(given, _input_validator(self.adapter))
+
+    def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
+        self._check_inputs(plan, given)
         # The default executor only objects to Parallelizable/Collect, which the plan flags.
         if plan.has_parallel_nodes or type(self.graph_executor) is not DefaultGraphExecutor:
             self.graph_executor.validate([step.node for step in plan.steps])

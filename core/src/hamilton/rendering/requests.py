@@ -162,12 +162,13 @@ def execution_nodes(graph: Graph, plan: Any) -> list[Node]:
 def validated_plan(
     driver: Any, graph: Graph, names: list[str], inputs: dict | None, overrides: dict | None, bypass: bool
 ) -> Any:
-    """The plan of a request; unless ``bypass``, checked as ``execute`` would check it, with 1.x's
-    hint appended to the error."""
+    """The plan of a request; unless ``bypass``, its inputs checked as ``execute`` would check
+    them, with 1.x's hint appended to the error. (Only the inputs, as in 1.x: a graph that this
+    driver's executor cannot run, say Parallelizable without dynamic execution, still draws.)"""
     plan, given = driver._plan(names, inputs or {}, overrides or {}, graph)
     if not bypass:
         try:
-            driver._check_request(plan, given)
+            driver._check_inputs(plan, given)
         except ValueError as error:
             error.args = (f"{error.args[0] if error.args else error}{BYPASS_HINT}", *error.args[1:])
             raise
