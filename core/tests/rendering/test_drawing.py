@@ -256,5 +256,5 @@ def test_drawing_checks_only_the_inputs_not_the_executor(dr):
     # 1.x draws Parallelizable graphs on a driver that could not run them (no dynamic execution).
     drawing = dr.visualize_execution(["total"], inputs={"x": 1}, renderer="json")
     assert {"items", "sq", "total"} <= names(drawing)
-    with pytest.raises(Exception, match="Parallelizable|dynamic"):
+    with pytest.raises(Exception, match=r"Parallelizable|dynamic"):
         dr.execute(["total"], inputs={"x": 1})
