@@ -109,7 +109,15 @@ class Diagram:
     @property
     def legend(self) -> tuple[str, ...]:
         """The style classes present, in legend order (kinds first, then emphasis)."""
-        present = {cls for node in (*self.config, *self.nodes) for cls in node.classes}
+        present = {node.kind for node in self.nodes}
+        present.update(node.kind for node in self.config)
+        # only emphasised nodes have more classes than their kind (most nodes have none)
+        present.update(
+            cls
+            for node in self.nodes
+            if node.is_output or node.on_path or node.is_override or node.run is not None
+            for cls in node.classes
+        )
         if self.input_groups:
             present.add("input")
         if any(node.schema for node in self.nodes):

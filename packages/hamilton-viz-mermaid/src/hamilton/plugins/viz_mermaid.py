@@ -220,7 +220,7 @@ class _Writer:
         self.statuses: set[str] = set()
         self.links: list[str] = []
         self.link_styles: dict[str, list[str]] = {}  # style -> link indices
-        self.labels = {node.name: node.label for node in diagram.nodes}
+        self._labels: dict[str, str] | None = None  # node name -> label, made on first need
         # One search over every title instead of one per node: most graphs need no escaping at all.
         # (A title with config keys has a ":", which always needs escaping.)
         plain_titles = not any(node.config_keys for node in diagram.nodes) and not _NEEDS_ESCAPING(
@@ -301,6 +301,12 @@ class _Writer:
             self._add(field_id, ("field",))
         lines.append(f"{indent}end")
 
+    def _label_of(self, name: str) -> str:
+        """A node's label (its ``display_name``), looked up only for the few parallel blocks."""
+        if self._labels is None:
+            self._labels = {node.name: node.label for node in self.diagram.nodes}
+        return self._labels.get(name, name)
+
     def _cluster_lines(self, cluster: _Cluster, depth: int, numbers: Iterator[int]) -> list[str]:
         """The cluster's lines (indented already) and its subgraphs, recursively."""
         indent = INDENT * depth
@@ -308,7 +314,7 @@ class _Writer:
         for (kind, key), child in cluster.children.items():
             subgraph_id = f"s{next(numbers)}"
             self._add(subgraph_id, (kind,))
-            title = key[-1] if kind == "namespace" else f"parallel: {self.labels.get(key[0], key[0])}"
+            title = key[-1] if kind == "namespace" else f"parallel: {self._label_of(key[0])}"
             # mermaid rejects an empty title (the namespace of ".x" is ""): a space shows nothing
             lines.append(f'{indent}subgraph {subgraph_id}["{escape(title) or " "}"]')
             lines.extend(self._cluster_lines(child, depth + 1, numbers))
