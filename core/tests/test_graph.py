@@ -157,3 +157,30 @@ def test_lambdas_with_annotations_can_be_nodes():
     double = make("double", lambda x: x * 2)
     double.__annotations__ = {"x": int, "return": int}
     assert driver.Builder().with_functions(double).build().execute(["double"], inputs={"x": 4}) == {"double": 8}
+
+
+def test_public_nodes_are_made_once_per_node_and_in_graph_order():
+    graph = Graph.from_functions(raw, cleaned)
+    views = graph.public_nodes()
+    assert [view.name for view in views] == list(graph)
+    assert all(again is first for again, first in zip(graph.public_nodes(), views))  # memoized
+    (cleaned_view,) = graph.public_nodes([graph["cleaned"]])
+    assert cleaned_view is views[list(graph).index("cleaned")]
+    assert cleaned_view.required_dependencies == {"raw"}
+    assert cleaned_view.optional_dependencies == {"offset"}
+
+
+def test_public_nodes_of_a_foreign_node_are_not_memoized_under_its_name():
+    graph = Graph.from_functions(raw, cleaned)
+    graph.public_nodes()
+    foreign_node = Node("cleaned", str, "", callabl=lambda: "x", input_types={})
+    (foreign,) = graph.public_nodes([foreign_node])
+    assert foreign.type is str
+    assert graph.public_nodes([graph["cleaned"]])[0].type is int
+
+
+def test_public_nodes_survive_pickling_and_are_rebuilt():
+    graph = Graph.from_functions(raw, cleaned)
+    graph.public_nodes()
+    restored = pickle.loads(pickle.dumps(graph))
+    assert [view.name for view in restored.public_nodes()] == list(graph)
