@@ -577,9 +577,9 @@ class Driver:
 
     # -- drawing (hamilton.rendering; graphviz by default, as in 1.x) ------------------------------
     def _draw(
-        self, nodes: Iterable[Node], view_options: dict[str, Any], *, graph: Graph | None = None, **options: Any
+        self, nodes: Iterable[Node] | None, view_options: dict[str, Any], *, graph: Graph | None = None, **options: Any
     ) -> Any:
-        """Draw ``nodes`` of ``graph`` (default: the driver's) through ``hamilton.rendering``."""
+        """Draw ``nodes`` (``None``: all) of ``graph`` (default: the driver's) through ``hamilton.rendering``."""
         from hamilton.rendering.model import GraphView
         from hamilton.rendering.requests import draw
 
@@ -606,7 +606,7 @@ class Driver:
         writes ``output_file_path``, its extension choosing the format), or a
         :class:`~hamilton.rendering.Rendering` with ``renderer="mermaid"``/``"json"``/your own.
         Without hamilton-viz-graphviz installed, logs how to install it and returns ``None``."""
-        return self._draw(self.graph.get_nodes(), {}, **_drawing_options(locals()))
+        return self._draw(None, {}, **_drawing_options(locals()))
 
     def visualize_execution(
         self,

@@ -1,5 +1,7 @@
 """The presentation model every renderer draws (hamilton.rendering.build_diagram)."""
 
+import dataclasses
+
 import flows
 import pytest
 from hypothesis import given, settings
@@ -209,3 +211,11 @@ def test_diagram_invariants(graph, deduplicate):
         connected = [tables[gid] for gid, consumer in diagram.input_edges if consumer == n.name]
         assert {name for group in connected for name, _ in group.fields} == wanted
         assert len(connected) == (1 if wanted else 0)
+
+
+def test_legend_is_the_same_whether_build_diagram_collected_the_classes_or_not(graph):
+    view = GraphView(outputs=frozenset({"total"}), path=frozenset({"a"}), config={"mode": "fast"})
+    built = build_diagram(graph, view, {"a": NodeRunState("ran")})
+    by_hand = dataclasses.replace(built, classes_present=None)
+    assert built.legend == by_hand.legend
+    assert {"config", "input", "function", "expand", "collect", "output", "path"} <= set(built.legend)

@@ -105,25 +105,26 @@ class Diagram:
     input_groups: tuple[InputGroup, ...]
     edges: tuple[DiagramEdge, ...]
     input_edges: tuple[tuple[str, str], ...]  # (input group id, consumer)
+    # The style classes of the boxes, when whoever built the diagram collected them on the way
+    # (build_diagram does): saves the legend a pass over every node.
+    classes_present: frozenset[str] | None = None
 
     @property
     def legend(self) -> tuple[str, ...]:
         """The style classes present, in legend order (kinds first, then emphasis)."""
-        present = {node.kind for node in self.nodes}
-        present.update(node.kind for node in self.config)
-        # only emphasised nodes have more classes than their kind (most nodes have none)
-        present.update(
-            cls
-            for node in self.nodes
-            if node.is_output or node.on_path or node.is_override or node.run is not None
-            for cls in node.classes
-        )
+        present = set(self.classes_present) if self.classes_present is not None else self._classes()
         if self.input_groups:
             present.add("input")
-        if any(node.schema for node in self.nodes):
-            present.update(("cluster", "field"))
         order = (*KINDS[:3], "cluster", "field", "output", "override", "path", *KINDS[3:])
         return tuple(cls for cls in order if cls in present)
+
+    def _classes(self) -> set[str]:
+        present = {node.kind for node in (*self.config, *self.nodes)}
+        for node in self.nodes:
+            present.update(node.classes)
+            if node.schema:
+                present.update(("cluster", "field"))
+        return present
 
 
 def kind_of(node: HamiltonNode) -> str:
@@ -300,11 +301,12 @@ def _input_groups(
     for node in graph.nodes:
         if node.is_external_input:
             continue
-        read = input_names & node.required_dependencies  # set operations in C: most nodes read no input
-        if node.optional_dependencies:
-            read |= input_names & node.optional_dependencies
-        if not read:
-            continue
+        required, optional = node.required_dependencies, node.optional_dependencies
+        if input_names.isdisjoint(required) and (not optional or input_names.isdisjoint(optional)):
+            continue  # most nodes read no input: answered in C without building a set
+        read = input_names & required
+        if optional:
+            read |= input_names & optional
         names = sorted(read)
         fields = tuple((name, htypes.get_type_as_string(inputs[name].type) or "") for name in names)
         key = fields if deduplicate else ((node.name, ""), *fields)
@@ -345,6 +347,7 @@ def build_diagram(
     type_names: dict[Any, str] = {}
     outputs, path, overrides = view.outputs, view.path, view.overrides
     no_run = not run_state
+    has_schema = False
     for node in graph.nodes:
         if node.is_external_input:
             continue
@@ -360,6 +363,9 @@ def build_diagram(
             shown_type = type_name(node, kind, type_names)
         kinds[name] = kind
         config_tag = tags.get(CONFIG_TAG)
+        schema = schema_of(node) if show_schema and SCHEMA_TAG in tags else ()
+        if schema:
+            has_schema = True
         nodes.append(
             _new_node(
                 DiagramNode,
@@ -370,7 +376,7 @@ def build_diagram(
                     shown_type,
                     node,
                     tuple(config_tag.split(",")) if isinstance(config_tag, str) and config_tag else (),
-                    schema_of(node) if show_schema and SCHEMA_TAG in tags else (),
+                    schema,
                     namespace_of(node, kind) if "." in name else (),
                     blocks.get(name, ()) if blocks else (),
                     name in outputs,
@@ -381,12 +387,37 @@ def build_diagram(
             )
         )
     edges: list[DiagramEdge] = []
+    append = edges.append
+    plain_only = not blocks and not path  # no Parallelizable, nothing highlighted: no edge is styled
     for node in graph.nodes:
-        if not node.is_external_input:
+        if node.is_external_input:
+            continue
+        if plain_only and node.role == "standard" and not node.optional_dependencies:
+            # inline: the common case for thousands of nodes
+            name, required = node.name, node.required_dependencies
+            for dependency in sorted(required) if len(required) > 1 else required:
+                if dependency in kinds:
+                    append(_new_edge(DiagramEdge, (dependency, name, "plain", False, False)))
+        else:
             _add_edges(edges, node, kinds, blocks, path)
     if hide_inputs or not inputs:
         groups: tuple[InputGroup, ...] = ()
         input_edges: tuple[tuple[str, str], ...] = ()
     else:
         groups, input_edges = _input_groups(graph, inputs, deduplicate_inputs)
-    return Diagram(config=config, nodes=tuple(nodes), input_groups=groups, edges=tuple(edges), input_edges=input_edges)
+    present = set(kinds.values())
+    if config:
+        present.add("config")
+    if has_schema:
+        present.update(("cluster", "field"))
+    emphasised = (outputs | path | overrides | run_state.keys()) & kinds.keys()
+    if emphasised:
+        present.update(cls for node in nodes if node.name in emphasised for cls in node.classes)
+    return Diagram(
+        config=config,
+        nodes=tuple(nodes),
+        input_groups=groups,
+        edges=tuple(edges),
+        input_edges=input_edges,
+        classes_present=frozenset(present),
+    )
