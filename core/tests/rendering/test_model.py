@@ -219,3 +219,30 @@ def test_legend_is_the_same_whether_build_diagram_collected_the_classes_or_not(g
     by_hand = dataclasses.replace(built, classes_present=None)
     assert built.legend == by_hand.legend
     assert {"config", "input", "function", "expand", "collect", "output", "path"} <= set(built.legend)
+
+
+def test_plain_edges_hint_is_true_only_when_every_edge_is_plain(graph):
+    def one() -> int:
+        return 1
+
+    def two(one: int) -> int:
+        return one
+
+    def three(two: int, one: int = 0) -> int:
+        return two
+
+    assert build_diagram(HamiltonGraph.from_graph(Graph.from_functions(one, two))).plain_edges
+    assert not build_diagram(HamiltonGraph.from_graph(Graph.from_functions(one, two, three))).plain_edges  # optional
+    assert not build_diagram(graph).plain_edges  # a Parallelizable fans out
+    on_path = build_diagram(
+        HamiltonGraph.from_graph(Graph.from_functions(one, two)), GraphView(path=frozenset({"one"}))
+    )
+    assert not on_path.plain_edges
+
+
+@settings(max_examples=60)
+@given(random_dags())
+def test_plain_edges_hint_never_hides_a_styled_edge(graph):
+    diagram = build_diagram(graph)
+    if diagram.plain_edges:
+        assert all(e.kind == "plain" and not e.optional and not e.on_path for e in diagram.edges)

@@ -108,6 +108,9 @@ class Diagram:
     # The style classes of the boxes, when whoever built the diagram collected them on the way
     # (build_diagram does): saves the legend a pass over every node.
     classes_present: frozenset[str] | None = None
+    # True when build_diagram knows every edge is plain (no fan-out, collect, optional or path
+    # edge): renderers may then write them without looking at each edge's kind.
+    plain_edges: bool = False
 
     @property
     def legend(self) -> tuple[str, ...]:
@@ -389,6 +392,7 @@ def build_diagram(
     edges: list[DiagramEdge] = []
     append = edges.append
     plain_only = not blocks and not path  # no Parallelizable, nothing highlighted: no edge is styled
+    all_plain = plain_only
     for node in graph.nodes:
         if node.is_external_input:
             continue
@@ -399,6 +403,7 @@ def build_diagram(
                 if dependency in kinds:
                     append(_new_edge(DiagramEdge, (dependency, name, "plain", False, False)))
         else:
+            all_plain = False
             _add_edges(edges, node, kinds, blocks, path)
     if hide_inputs or not inputs:
         groups: tuple[InputGroup, ...] = ()
@@ -420,4 +425,5 @@ def build_diagram(
         edges=tuple(edges),
         input_edges=input_edges,
         classes_present=frozenset(present),
+        plain_edges=all_plain,
     )

@@ -327,7 +327,9 @@ class _Writer:
             links.append(f"{INDENT}{ids[group_id]} --> {ids[consumer]}")
         plain, indent, append = ARROWS["plain", False], INDENT, links.append
         edges = self.diagram.edges
-        if not any(kind != "plain" or optional or on_path for _, _, kind, optional, on_path in edges):
+        if self.diagram.plain_edges or not any(
+            kind != "plain" or optional or on_path for _, _, kind, optional, on_path in edges
+        ):
             # the common case, in one comprehension: thousands of unstyled edges
             links += [f"{indent}{ids[source]} {plain} {ids[target]}" for source, target, _, _, _ in edges]
             return
