@@ -236,18 +236,10 @@ def _add_edges(
     path: frozenset[str],
 ) -> None:
     """Append the edges into ``node`` from the drawn nodes it depends on (inputs are drawn in
-    tables, and nodes outside the drawing have no box to start from)."""
+    tables, and nodes outside the drawing have no box to start from). build_diagram writes the
+    edges of plain graphs itself; this is the general case."""
     name = node.name
     required = node.required_dependencies
-    if node.role == "standard" and not node.optional_dependencies and not path:
-        # the common case, kept lean: a drawing has thousands of these edges
-        for dependency in sorted(required) if len(required) > 1 else required:
-            kind = kinds.get(dependency)
-            if kind is not None:
-                edges.append(
-                    _new_edge(DiagramEdge, (dependency, name, "expand" if kind == "expand" else "plain", False, False))
-                )
-        return
     collect_depth = len(blocks.get(name, ())) if node.role == "collect" else None
     on_path = name in path
     for dependencies, optional in ((required, False), (node.optional_dependencies, True)):

@@ -29,7 +29,7 @@ VIZ_DEFAULTS: Mapping[str, Any] = {
     "show_schema": True,
     "custom_style_function": None,
 }
-GRAPHVIZ_ONLY = ("render_kwargs", "graphviz_kwargs", "keep_dot")
+_UNSET = object()
 BYPASS_HINT = "; Use `bypass_validation=True` to skip validation"
 
 
@@ -135,9 +135,6 @@ def _draw_with(
     if output_file_path:
         rendering.save(output_file_path)
     return rendering
-
-
-_UNSET = object()
 
 
 def with_direct_dependencies(graph: Graph, nodes: Iterable[Node]) -> list[Node]:
