@@ -351,6 +351,33 @@ def test_a_crashed_worker_process_is_reported_not_hung_on():
         dr.execute(["crashed_all"], inputs={"count": 3})
 
 
+class _AlreadyBrokenProcesses(executors.MultiProcessingExecutor):
+    """Processes whose pool a dead worker broke before this run submitted anything."""
+
+    def create_pool(self):
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = ProcessPoolExecutor(max_workers=1)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 13).result()
+        return pool
+
+
+def test_a_pool_broken_before_submitting_is_reported_like_a_crash():
+    # A worker may die while items are still being submitted: the pool then refuses new tasks
+    # at submit() rather than through their futures. Either way the run says a worker crashed.
+    dr = (
+        driver.Builder()
+        .with_functions(numbers, squared, total_squares)
+        .enable_dynamic_execution(allow_experimental_mode=True)
+        .with_remote_executor(_AlreadyBrokenProcesses(max_tasks=2))
+        .build()
+    )
+    with pytest.raises(WorkerCrashedError, match=r"task expand-numbers\.0\.block-numbers"):
+        dr.execute(["total_squares"], inputs={"count": 3})
+
+
 # -- illegal shapes --------------------------------------------------------------------------------------
 
 

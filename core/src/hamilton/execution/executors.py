@@ -182,13 +182,25 @@ class PoolExecutor(TaskExecutor, abc.ABC):
         if self.pool is None:
             self.init()
         function = _execute_materialized if self.crosses_processes else base_execute_task
-        future = self.pool.submit(function, task)
+        try:
+            future = self.pool.submit(function, task)
+        except Exception as error:  # e.g. a pool broken by a worker that died on an earlier task
+            future = _failed_future(error)  # reported through the future, like every task failure
         self.active.add(future)
         future.add_done_callback(self.active.discard)
         return TaskFutureWrappingPythonFuture(future)
 
     def can_submit_task(self) -> bool:
         return len(self.active) < self.max_tasks
+
+
+def _failed_future(error: BaseException) -> Any:
+    """A finished ``concurrent.futures.Future`` holding ``error``."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_exception(error)
+    return future
 
 
 def _takes_cancel(pool: Any) -> bool:
