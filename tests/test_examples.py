@@ -54,3 +54,8 @@ def test_visualization_with_core_alone(core_python, tmp_path):
         'mermaid: not installed (pip install "apache-hamilton[mermaid]")',
         'graphviz: not installed (pip install "apache-hamilton[graphviz]" and the dot program)',
     ]
+
+
+def test_async_fetch_output(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "async_fetch" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines()[:4] == ["apple: $60.00", "pear: $30.00", "plum: $75.00", "total: $165.00"]

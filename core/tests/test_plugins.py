@@ -479,3 +479,20 @@ def test_importing_a_missing_plugin_module_names_the_extra(monkeypatch):
         from hamilton.plugins import h_never_installed  # noqa: F401
     # probing whether it is installed still just says "no"
     assert importlib.util.find_spec("hamilton.plugins.h_never_installed") is None
+
+
+@pytest.mark.parametrize(
+    ("module", "extra"),
+    [("hamilton.caching", "cache"), ("hamilton.cli", "cli"), ("hamilton.plugins.tracking", "tracking")],
+)
+def test_importing_a_package_of_a_missing_distribution_names_the_extra(module, extra):
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed here")
+    # a fresh interpreter: `import hamilton` alone installs the hint, and a submodule import fails on its package
+    code = f"import hamilton\ntry:\n    import {module}.anything\nexcept ImportError as e:\n    print(e)\n"
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert f'pip install "apache-hamilton[{extra}]"' in printed

@@ -5,10 +5,11 @@ distributions (``hamilton-pandas``, ``apache-hamilton-contrib``, ...) can ship m
 ``hamilton.*`` namespace without owning this file.
 """
 
+from hamilton._moved import install_missing_module_hints
 from hamilton._namespace import extend_path
+from hamilton.version import VERSION as __version__
 
 __path__ = extend_path(__path__, __name__)
-
-from hamilton.version import VERSION as __version__
+install_missing_module_hints()  # `import hamilton.caching` without hamilton-cache names the extra
 
 __all__ = ["__version__"]

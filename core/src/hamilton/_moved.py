@@ -41,7 +41,9 @@ def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> A
     return getattr(new_home, name)
 
 
-# ``hamilton.plugins`` modules that plugin distributions ship: (distribution, apache-hamilton extra).
+# Modules and packages that plugin distributions ship: (distribution, apache-hamilton extra).
+# A package's entry covers its submodules too (``import hamilton.caching.stores.sqlite`` fails on
+# ``hamilton.caching`` first).
 _PANDAS_DISTRIBUTION = ("hamilton-pandas", "pandas")
 _POLARS_DISTRIBUTION = ("hamilton-polars", "polars")
 PLUGIN_MODULES = {
@@ -55,6 +57,9 @@ PLUGIN_MODULES = {
     "hamilton.plugins.h_narwhals": ("hamilton-narwhals", "pandas] or [polars"),
     "hamilton.plugins.viz_graphviz": ("hamilton-viz-graphviz", "graphviz"),
     "hamilton.plugins.viz_mermaid": ("hamilton-viz-mermaid", "mermaid"),
+    "hamilton.plugins.tracking": ("hamilton-tracking", "tracking"),
+    "hamilton.caching": ("hamilton-cache", "cache"),
+    "hamilton.cli": ("hamilton-cli", "cli"),
 }
 
 

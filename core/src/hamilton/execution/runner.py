@@ -135,7 +135,22 @@ class NodeLifecycle:
         self.execute_method = adapter.method_for("do_node_execute")
 
     def run(self, node_: Node, kwargs: dict[str, Any]) -> Any:
-        run_id, task_id = self.run_id, self.task_id
+        described = self.pre(node_, kwargs)
+        try:
+            if self.execute_method is not None:
+                result = self.execute_method(run_id=self.run_id, node_=node_, kwargs=kwargs, task_id=self.task_id)
+            else:
+                result = node_.callable(**kwargs)
+            if node_._node_source is _EXPAND and hasattr(result, "__next__"):
+                result = list(result)  # hooks see a Parallelizable node's items (a generator runs once), as in 1.x
+        except Exception as error:
+            self.post(node_, kwargs, described, False, error, None)
+            raise
+        self.post(node_, kwargs, described, True, None, result)
+        return result
+
+    def pre(self, node_: Node, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+        """Call the ``pre_node_execute`` hooks; returns what :meth:`post` needs to describe the node."""
         described = self._describe(node_, kwargs) if self.describes else None
         hook = None
         try:
@@ -143,22 +158,11 @@ class NodeLifecycle:
                 if direct:
                     hook(**described, node_input_types=node_.parameter_types())
                 else:
-                    hook(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
+                    hook(run_id=self.run_id, node_=node_, kwargs=kwargs, task_id=self.task_id)
         except Exception as error:
             note_hook_failure(error, hook, "pre_node_execute", node_.name)
             raise
-        try:
-            if self.execute_method is not None:
-                result = self.execute_method(run_id=run_id, node_=node_, kwargs=kwargs, task_id=task_id)
-            else:
-                result = node_.callable(**kwargs)
-            if node_._node_source is _EXPAND and hasattr(result, "__next__"):
-                result = list(result)  # hooks see a Parallelizable node's items (a generator runs once), as in 1.x
-        except Exception as error:
-            self._post(node_, kwargs, described, False, error, None)
-            raise
-        self._post(node_, kwargs, described, True, None, result)
-        return result
+        return described
 
     def _describe(self, node_: Node, kwargs: dict[str, Any]) -> dict[str, Any]:
         """The keyword arguments every ``NodeExecutionHook`` receives, built once per node."""
@@ -171,7 +175,7 @@ class NodeLifecycle:
             "run_id": self.run_id,
         }
 
-    def _post(
+    def post(
         self,
         node_: Node,
         kwargs: dict[str, Any],
@@ -180,6 +184,7 @@ class NodeLifecycle:
         error: Exception | None,
         result: Any,
     ) -> None:
+        """Call the ``post_node_execute`` hooks (``described``: what :meth:`pre` returned)."""
         hook = None
         try:
             for hook, direct in self.post_hooks:

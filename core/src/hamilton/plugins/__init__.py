@@ -18,11 +18,11 @@ The API (imported lazily, so ``import hamilton.plugins`` stays cheap):
 * ``PluginInfo``, ``HamiltonPluginWarning``, ``PluginLoadError``, ``PluginNotFoundError``.
 """
 
-from hamilton._moved import install_missing_module_hints
 from hamilton._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)
-install_missing_module_hints()  # `import hamilton.plugins.h_pandas` without it names the extra
+# `import hamilton.plugins.h_pandas` without hamilton-pandas names the extra: see hamilton._moved,
+# whose finder `import hamilton` installs.
 
 _API = {
     "register": "hamilton.plugins._api",
