@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import async_run
+import caching
 import dataframe_result
 import decorated
 import drawing
@@ -34,6 +36,7 @@ import materialize
 import parallel
 import plugin_discovery
 import report
+import tracking
 from dag_gen import SHAPES, write_module
 from measure import cold_import, run_workload
 from venvs import BENCH_DIR, REPO_DIR, Venv, ensure_current, ensure_reference
@@ -155,12 +158,18 @@ def main() -> None:
         decorated_builds = decorated.measure([current, reference], scratch)
         log("hook overhead")
         hook_costs = hooks.measure([current, reference], scratch)
+        log("result cache")
+        cache_costs = caching.measure([current, reference], scratch)
         log("materialize")
         materialize_costs = materialize.measure([current, reference], scratch)
         log("dynamic execution")
         parallel_costs = parallel.measure([current, reference], scratch)
         log("drawing")
         render_costs = drawing.measure([current, reference], scratch)
+        log("async driver")
+        async_costs = async_run.measure([current, reference], scratch)
+        log("tracking (current only)")
+        tracking_costs = tracking.measure(current, scratch)
         log("DataFrame result (200 x 1M)")
         dataframe_costs = dataframe_result.measure([current, reference], scratch)
         workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
@@ -171,10 +180,13 @@ def main() -> None:
     tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
     tables.append(decorated.table(decorated_builds, current.label, reference.label))
     tables.append(hooks.table(hook_costs, current.label, reference.label))
+    tables.append(caching.table(cache_costs, current.label, reference.label))
     tables.append(materialize.table(materialize_costs, current.label, reference.label))
     tables.append(parallel.table(parallel_costs, current.label, reference.label))
     tables.append(drawing.table(render_costs, current.label, reference.label))
     tables.append(dataframe_result.table(dataframe_costs, current.label, reference.label))
+    tables.append(async_run.table(async_costs, current.label, reference.label))
+    tables.append(tracking.table(tracking_costs, current.label))
     tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
     found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
@@ -199,10 +211,13 @@ def main() -> None:
                 "plugin_discovery": discovery,
                 "decorated": decorated_builds,
                 "hooks": hook_costs,
+                "caching": cache_costs,
                 "materialize": materialize_costs,
                 "parallel": parallel_costs,
                 "render": render_costs,
                 "dataframe_result": dataframe_costs,
+                "async": async_costs,
+                "tracking": tracking_costs,
                 "workloads": workloads,
             },
             indent=1,

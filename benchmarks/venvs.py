@@ -19,10 +19,17 @@ REPO_DIR = BENCH_DIR.parent
 VENVS_DIR = BENCH_DIR / ".venvs"
 CORE_DIR = REPO_DIR / "core"
 # Plugin distributions the benchmarks use: the renderers (graphviz's brings the graphviz package)
-# and pandas support (bringing pandas and numpy).
+# pandas support (bringing pandas and numpy), caching and local tracking.
 PLUGIN_DIRS = tuple(
     REPO_DIR / "packages" / name
-    for name in ("hamilton-viz-graphviz", "hamilton-viz-mermaid", "hamilton-narwhals", "hamilton-pandas")
+    for name in (
+        "hamilton-viz-graphviz",
+        "hamilton-viz-mermaid",
+        "hamilton-narwhals",
+        "hamilton-pandas",
+        "hamilton-cache",
+        "hamilton-tracking",
+    )
 )
 # Installed in both venvs, so that both compare against the same libraries.
 SHARED_LIBRARIES = ("graphviz", "pandas", "numpy")

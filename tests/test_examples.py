@@ -59,3 +59,15 @@ def test_visualization_with_core_alone(core_python, tmp_path):
 def test_async_fetch_output(core_python, tmp_path):
     result = run(core_python, str(REPO / "examples" / "async_fetch" / "run.py"), cwd=tmp_path)
     assert result.stdout.splitlines()[:4] == ["apple: $60.00", "pear: $30.00", "plum: $75.00", "total: $165.00"]
+
+
+def test_tracking_with_core_alone_prints_the_install_hint(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "tracking" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        'tracking: local tracking is not installed (pip install "apache-hamilton[tracking]")'
+    ]
+
+
+def test_caching_with_core_alone_prints_the_install_hint(core_python, tmp_path):
+    result = run(core_python, str(REPO / "examples" / "caching" / "run.py"), cwd=tmp_path)
+    assert result.stdout.splitlines() == ['caching: the cache is not installed (pip install "apache-hamilton[cache]")']

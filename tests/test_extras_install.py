@@ -1,4 +1,4 @@
-"""``pip install "apache-hamilton[graphviz,mermaid]"`` pulls the renderer distributions.
+"""``pip install "apache-hamilton[<extras>]"`` pulls the plugin distributions of this repository.
 
 Installs from the wheelhouse ``tox -e integration`` builds, with ``--no-index``: apache-hamilton
 1.x exists on PyPI, so the probe also proves the environment holds the local 2.0 core and that
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 from conftest import make_venv, pip_install, run
@@ -128,5 +129,71 @@ def test_all_extra_installs_every_plugin_distribution(wheelhouse, tmp_path):
     pip_install(python, wheelhouse, "apache-hamilton[all]")
     code = "from importlib import metadata; print(sorted(d.metadata['Name'] for d in metadata.distributions()))"
     names = run(python, "-c", code, cwd=tmp_path).stdout
-    for distribution in ("hamilton-viz-graphviz", "hamilton-viz-mermaid", "hamilton-pandas", "hamilton-polars"):
+    for distribution in (
+        "hamilton-viz-graphviz",
+        "hamilton-viz-mermaid",
+        "hamilton-pandas",
+        "hamilton-polars",
+        "hamilton-cache",
+        "hamilton-tracking",
+        "hamilton-cli",
+    ):
         assert distribution in names
+
+
+@pytest.fixture(scope="module")
+def tools_python(wheelhouse, tmp_path_factory):
+    python = make_venv(tmp_path_factory.mktemp("tools-extras-venv"), with_pip=False)
+    pip_install(python, wheelhouse, "apache-hamilton[cache,tracking,cli]")
+    return python
+
+
+def test_tool_extras_install_the_local_distributions(tools_python, tmp_path):
+    names = ("apache-hamilton", "hamilton-cache", "hamilton-tracking", "hamilton-cli")
+    code = (
+        f"import json; from importlib import metadata; print(json.dumps({{d: metadata.version(d) for d in {names!r}}}))"
+    )
+    result = run(tools_python, "-c", code, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "apache-hamilton": "2.0.0.dev0",
+        "hamilton-cache": "0.1.0.dev0",
+        "hamilton-tracking": "0.1.0.dev0",
+        "hamilton-cli": "0.1.0.dev0",
+    }
+
+
+def test_the_caching_example_reads_the_second_run_from_the_cache(tools_python, tmp_path):
+    from conftest import REPO
+
+    result = run(tools_python, str(REPO / "examples" / "caching" / "run.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  computed: discounted, exchange_rate, raw_prices, summary; from cache: -"
+    assert lines[3] == "  computed: exchange_rate; from cache: discounted, raw_prices, summary"
+    assert lines[5] == "  computed: discounted, exchange_rate, summary; from cache: raw_prices"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_tracking_example_reads_both_runs_back(tools_python, tmp_path):
+    from conftest import REPO
+
+    result = run(tools_python, str(REPO / "examples" / "tracking" / "run.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "revenue 49.00, average order 24.50"
+    assert sum(line.startswith("run ") for line in lines) == 2
+    assert "failed at node 'average_order_value' (ValueError)" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_hamilton_command_lists_the_installed_plugins(tools_python, tmp_path):
+    command = tools_python.parent / "hamilton"
+    result = subprocess.run(
+        [str(command), "--json-out", "plugins"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert listed["success"] is True
+    statuses = {plugin["name"]: plugin["status"] for plugin in listed["message"]}
+    assert statuses["cache"] == statuses["tracking"] == "loaded"

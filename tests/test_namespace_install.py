@@ -79,6 +79,27 @@ if "contrib" in sys.argv[1:]:
         "template_logger": dataflow_template.logger.name,
     }
 
+if "tools" in sys.argv[1:]:
+    # hamilton-cache ships 1.x's hamilton/caching/ package, hamilton-tracking hamilton/plugins/tracking/
+    import tempfile
+
+    import hamilton.caching
+    from hamilton.caching.stores import sqlite
+    from hamilton.plugins import tracking
+
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cached = driver.Builder().with_functions(doubled, total).with_cache(path=cache_dir).build()
+        runs = [cached.execute(["total"], inputs={"x": 7}) for _ in range(2)]
+        events = {e.event_type.value for events in cached.cache.logs(cached.cache.last_run_id).values() for e in events}
+        del cached
+    report["tools"] = {
+        "caching": hamilton.caching.__file__,
+        "sqlite_store": sqlite.__file__,
+        "tracking": tracking.__file__,
+        "cached_runs": runs,
+        "second_run_read_the_cache": "get_result" in events,
+    }
+
 print(json.dumps(report))
 """
 
@@ -132,6 +153,17 @@ def assert_plugins(report: dict, alpha_dir: pathlib.Path, beta_dir: pathlib.Path
     assert plugins["dataflow"] == PLUGIN_DATAFLOW
 
 
+def assert_tools(report: dict, root: pathlib.Path) -> None:
+    """hamilton-cache's ``hamilton.caching`` and hamilton-tracking's module, from ``root``; a cached rerun."""
+    tools = report["tools"]
+    root = resolved(root) / "hamilton"
+    assert resolved(tools["caching"]) == root / "caching" / "__init__.py"
+    assert resolved(tools["sqlite_store"]) == root / "caching" / "stores" / "sqlite.py"
+    assert resolved(tools["tracking"]) == root / "plugins" / "tracking" / "__init__.py"
+    assert tools["cached_runs"] == [{"total": 21}, {"total": 21}]
+    assert tools["second_run_read_the_cache"]
+
+
 def assert_contrib(report: dict, contrib_root: pathlib.Path) -> None:
     """``hamilton.contrib`` (apache-hamilton-contrib 0.0.9) imported from ``contrib_root``."""
     contrib = report["contrib"]
@@ -174,15 +206,24 @@ def _editable(path: pathlib.Path) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def all_wheels_python(wheelhouse: pathlib.Path, tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     python = make_venv(tmp_path_factory.mktemp("ns-wheels"), with_pip=False)
-    pip_install(python, wheelhouse, "apache-hamilton", "hamilton-nstest-alpha", "hamilton-nstest-beta")
+    pip_install(
+        python,
+        wheelhouse,
+        "apache-hamilton",
+        "hamilton-nstest-alpha",
+        "hamilton-nstest-beta",
+        "hamilton-cache",
+        "hamilton-tracking",
+    )
     return python
 
 
 def test_all_wheels(all_wheels_python, wheels, tmp_path):
-    report = probe(all_wheels_python, tmp_path / "cwd", "plugins")
+    report = probe(all_wheels_python, tmp_path / "cwd", "plugins", "tools")
     site = pathlib.Path(report["purelib"])
     assert_core(report, site / "hamilton", wheels["core"])
     assert_plugins(report, site, site)
+    assert_tools(report, site)
 
 
 # b. Core from its wheel, the plugins editable (their src/ folders on sys.path via .pth files).
@@ -236,6 +277,8 @@ def layers(wheelhouse: pathlib.Path, tmp_path_factory: pytest.TempPathFactory):
         str(plugin_layer),
         "hamilton-nstest-alpha",
         "hamilton-nstest-beta",
+        "hamilton-cache",
+        "hamilton-tracking",
         "apache-hamilton-contrib",
     )
     return python, core_layer, plugin_layer
@@ -252,10 +295,12 @@ def test_layer_interpreter_has_no_hamilton_of_its_own(layers, tmp_path):
 def test_separate_sys_path_folders(layers, wheels, tmp_path, core_first):
     python, core_layer, plugin_layer = layers
     order = [core_layer, plugin_layer] if core_first else [plugin_layer, core_layer]
-    report = probe(python, tmp_path / "cwd", "plugins", "contrib", pythonpath=os.pathsep.join(map(str, order)))
+    pythonpath = os.pathsep.join(map(str, order))
+    report = probe(python, tmp_path / "cwd", "plugins", "contrib", "tools", pythonpath=pythonpath)
     assert_core(report, core_layer / "hamilton", wheels["core"])
     assert_plugins(report, plugin_layer, plugin_layer)
     assert_contrib(report, plugin_layer)
+    assert_tools(report, plugin_layer)
 
 
 # e. The real apache-hamilton-contrib (hamilton/contrib/...) beside the core wheel.

@@ -148,6 +148,7 @@ def test_display_graph_is_refused_and_raw_execute_returns_a_dict():
         (lambda b: b.enable_dynamic_execution(allow_experimental_mode=True), "enable_dynamic_execution"),
         (lambda b: b.with_materializers(), "with_materializers"),
         (lambda b: b.with_adapter(base.DictResult()), "Use with_adapters instead"),
+        (lambda b: b.with_cache(), "with_cache"),
     ],
 )
 def test_the_async_builder_refuses_what_the_async_driver_cannot_do(call, message):

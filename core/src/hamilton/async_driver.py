@@ -275,6 +275,12 @@ class Builder(driver.Builder):
             "Use hamilton.driver.Builder for materializers."
         )
 
+    def with_cache(self, *args: Any, **kwargs: Any) -> Builder:
+        raise ValueError(
+            "Builder().with_cache() is not supported for the async driver: the cache stores node "
+            "results, and async nodes return coroutines. Use hamilton.driver.Builder for cached runs."
+        )
+
     def with_adapter(self, adapter: Any) -> Builder:
         raise ValueError(
             "Builder().with_adapter() is not supported for the async driver. "

@@ -20,9 +20,10 @@ from hamilton.node import NodeType, matches_query, validate_tag_query
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    import pathlib
     import uuid
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-    from typing import Any
+    from typing import Any, Literal
 
     from hamilton.graph_types import HamiltonNode
     from hamilton.node import Node
@@ -209,6 +210,30 @@ def _legacy_default_result_builder() -> object:
     return base.PandasDataFrameResult()
 
 
+_CACHE_CONFLICT = "Cannot use `.with_cache()` or with `.with_adapters(SmartCacheAdapter())`."
+_CACHE_INSTALL_HINT = (
+    'Caching needs the hamilton-cache distribution: pip install "apache-hamilton[cache]" '
+    "(it provides hamilton.caching and Builder.with_cache)."
+)
+
+
+def _cache_adapter_among(adapters: Iterable[Any]) -> Any:
+    """The ``HamiltonCacheAdapter`` among ``adapters``, else ``None``.
+
+    Without ``hamilton.caching.adapter`` imported no cache adapter can exist, so this never
+    imports it: ``import hamilton.driver`` stays free of the cache.
+    """
+    import sys
+
+    module = sys.modules.get("hamilton.caching.adapter")
+    if module is None:
+        return None
+    for adapter in adapters:
+        if isinstance(adapter, module.HamiltonCacheAdapter):
+            return adapter
+    return None
+
+
 class Driver:
     """Runs a dataflow: builds (or takes) the graph, validates requests, executes them."""
 
@@ -320,6 +345,11 @@ class Driver:
 
             self._run_id = uuid.uuid4()
         return self._run_id
+
+    @property
+    def cache(self) -> Any:
+        """The cache adapter (``Builder().with_cache()``), or ``None`` when caching is off."""
+        return _cache_adapter_among(self.adapter.adapters)
 
     # -- requests ------------------------------------------------------------------------------
     def _final_var_names(self, final_vars: Iterable[Any]) -> list[str]:
@@ -835,8 +865,59 @@ class Builder:
 
     def with_adapters(self, *adapters: Any) -> Builder:
         """Add lifecycle adapters (hooks, result builders, validators...)."""
+        if self.cache is not None and _cache_adapter_among(adapters) is not None:
+            raise ValueError(_CACHE_CONFLICT)
         self.adapters.extend(adapters)
         return self
+
+    def with_cache(
+        self,
+        path: str | pathlib.Path = ".hamilton_cache",
+        metadata_store: Any = None,
+        result_store: Any = None,
+        default: Literal[True] | Sequence[str] | None = None,
+        recompute: Literal[True] | Sequence[str] | None = None,
+        ignore: Literal[True] | Sequence[str] | None = None,
+        disable: Literal[True] | Sequence[str] | None = None,
+        default_behavior: Literal["default", "recompute", "disable", "ignore"] = "default",
+        default_loader_behavior: Literal["default", "recompute", "disable", "ignore"] = "default",
+        default_saver_behavior: Literal["default", "recompute", "disable", "ignore"] = "default",
+        log_to_file: bool = False,
+    ) -> Builder:
+        """Cache node results across runs in ``path`` (needs ``pip install "apache-hamilton[cache]"``).
+
+        A node is read from the cache when its code and its inputs' data are unchanged. The
+        lists name nodes given a behaviour (``True``: every node); see docs/caching.md.
+        Afterwards, ``dr.cache`` is the :class:`hamilton.caching.adapter.HamiltonCacheAdapter`.
+        """
+        if self.cache is not None:
+            raise ValueError(_CACHE_CONFLICT)
+        try:
+            from hamilton.caching.adapter import HamiltonCacheAdapter
+        except ImportError as error:
+            if error.name is not None and not error.name.startswith("hamilton.caching"):
+                raise
+            raise ImportError(_CACHE_INSTALL_HINT) from error
+        adapter = HamiltonCacheAdapter(
+            path=path,
+            metadata_store=metadata_store,
+            result_store=result_store,
+            default=default,
+            recompute=recompute,
+            ignore=ignore,
+            disable=disable,
+            default_behavior=default_behavior,
+            default_loader_behavior=default_loader_behavior,
+            default_saver_behavior=default_saver_behavior,
+            log_to_file=log_to_file,
+        )
+        self.adapters.append(adapter)
+        return self
+
+    @property
+    def cache(self) -> Any:
+        """The cache adapter set by ``with_cache()`` or ``with_adapters(...)``, else ``None``."""
+        return _cache_adapter_among(self.adapters)
 
     def with_materializers(self, *materializers: Any) -> Builder:
         """Add ``to.<format>(...)``/``from_.<format>(...)`` nodes to the graph for good.
@@ -956,18 +1037,22 @@ class Builder:
         other._allow_module_overrides = self._allow_module_overrides
         return other
 
+    def _check_graph_alone(self) -> None:
+        """``with_graph`` brings its own functions and config: nothing else may add any."""
+        if self.modules or self.functions or self.config:
+            raise ValueError(
+                "with_graph() cannot be combined with with_modules(), with_functions() or "
+                "with_config(): a Graph is built with its functions and config. Build the "
+                "Graph from everything instead, e.g. Graph.build(modules=..., functions=..., config=...)."
+            )
+
     def build(self) -> Driver:
         """The driver. Its ``execute`` returns a dict unless a result builder is added."""
         adapters = list(self.adapters)
         if self.legacy_graph_adapter is not None:
             adapters.append(self.legacy_graph_adapter)
         if self.graph is not None:
-            if self.modules or self.functions or self.config:
-                raise ValueError(
-                    "with_graph() cannot be combined with with_modules(), with_functions() or "
-                    "with_config(): a Graph is built with its functions and config. Build the "
-                    "Graph from everything instead, e.g. Graph.build(modules=..., functions=..., config=...)."
-                )
+            self._check_graph_alone()
             return Driver(
                 dict(self.graph.config),
                 adapter=adapters,

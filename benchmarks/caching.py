@@ -1,0 +1,102 @@
+"""What the result cache costs: a 200-node chain run with ``Builder().with_cache()``.
+
+The chain's module is written to a file (code versions need the functions' source). For each
+version, in one fresh interpreter:
+
+* **no cache**: the chain without a cache (steady state, best of N) — the baseline;
+* **first run**: a fresh cache directory, every node computed and stored (best of N, each on a
+  new directory);
+* **cached re-run**: the same driver executing again, every node read back from the cache
+  (best of N);
+* **new driver, cached**: a new driver on the filled directory, executing once (what a new
+  process pays, code versions included; best of N).
+
+Reported per node. The current version needs hamilton-cache in its venv; 1.90.0 has the cache
+built in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import report
+from measure import _launch
+from venvs import Venv
+
+NODES = 200
+
+_SNIPPET = """
+import json, pathlib, shutil, sys, tempfile, time
+n, repeats = int(sys.argv[1]), int(sys.argv[2])
+work = pathlib.Path(tempfile.mkdtemp(prefix="hamilton-cache-bench-"))
+source = "def n0(x: int) -> int:\\n    return x\\n" + "".join(
+    f"def n{i}(n{i - 1}: int) -> int:\\n    return n{i - 1} + 1\\n" for i in range(1, n)
+)
+(work / "cache_chain.py").write_text(source)
+sys.path.insert(0, str(work))
+import cache_chain
+from hamilton import driver
+
+final = [f"n{n - 1}"]
+counter = iter(range(10**6))
+
+def best(function):
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return min(samples) / n
+
+def cached_driver(path):
+    return driver.Builder().with_modules(cache_chain).with_cache(path=str(path)).build()
+
+plain = driver.Builder().with_modules(cache_chain).build()
+out = {"plain": best(lambda: plain.execute(final, inputs={"x": 1}))}
+out["first"] = best(lambda: cached_driver(work / f"first-{next(counter)}").execute(final, inputs={"x": 1}))
+filled = work / "filled"
+dr = cached_driver(filled)
+dr.execute(final, inputs={"x": 1})
+out["cached"] = best(lambda: dr.execute(final, inputs={"x": 1}))
+out["new_driver"] = best(lambda: cached_driver(filled).execute(final, inputs={"x": 1}))
+events = dr.cache.logs(dr.cache.last_run_id)
+out["all_read_back"] = all(
+    [e.event_type.value for e in events[f"n{i}"]] == ["get_result"] for i in range(n)
+)
+shutil.rmtree(work, ignore_errors=True)
+print(json.dumps(out))
+"""
+
+
+def measure(venvs: list[Venv], scratch: Path, repeats: int = 5) -> dict[str, dict[str, float]]:
+    """Per venv: seconds per node without cache, first cached run, cached re-run, new driver."""
+    results = {}
+    for venv in venvs:
+        _, done = _launch(venv, ["-c", _SNIPPET, str(NODES), str(repeats)], scratch)
+        results[venv.label] = json.loads(done.stdout)
+    return results
+
+
+def table(results: dict[str, dict[str, float]], current: str, reference: str) -> report.Table:
+    rows = []
+    for key, label in (
+        ("plain", "no cache"),
+        ("first", "first run (compute + store)"),
+        ("cached", "cached re-run, same driver"),
+        ("new_driver", "cached run, new driver"),
+    ):
+        values = {name: results[name][key] for name in (current, reference)}
+        rows.append(
+            [
+                label,
+                report.fmt_time(values[current]),
+                report.fmt_time(values[reference]),
+                report.fmt_ratio(values[reference], values[current]),
+            ]
+        )
+    notes = [name for name in (current, reference) if not results[name].get("all_read_back")]
+    title = f"Result cache per node ({NODES}-node chain, best run)"
+    if notes:
+        title += f" - NOT all nodes read back in: {', '.join(notes)}"
+    return report.Table(title, ["run", current, reference, "1.x / current"], rows, left=(0,))

@@ -1,0 +1,59 @@
+"""``python -m hamilton.plugins.tracking``: serve the UI, or list recorded runs.
+
+python -m hamilton.plugins.tracking ui [--path DIR] [--host 127.0.0.1] [--port 8241] [--open]
+python -m hamilton.plugins.tracking runs [--path DIR] [--project P] [--limit N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from hamilton.plugins.tracking.pages import fmt_duration
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hamilton.plugins.tracking", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    path_help = "tracking directory or .db file (default: $HAMILTON_TRACKING_DIR or ~/.hamilton/tracking)"
+    ui = commands.add_parser("ui", help="serve the web UI")
+    ui.add_argument("--path", default=None, help=path_help)
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=8241)
+    ui.add_argument("--open", action="store_true", help="open a browser tab")
+    runs = commands.add_parser("runs", help="list recorded runs, newest first")
+    runs.add_argument("--path", default=None, help=path_help)
+    runs.add_argument("--project", default=None)
+    runs.add_argument("--limit", type=int, default=20)
+    runs.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "ui":
+        from hamilton.plugins.tracking.ui import serve
+
+        try:
+            serve(args.path, host=args.host, port=args.port, open_browser=args.open)
+        except OSError as error:
+            print(error, file=sys.stderr)
+            return 1
+        return 0
+    from hamilton.plugins.tracking.store import TrackingStore, as_json
+
+    runs = TrackingStore(args.path).runs(project=args.project, limit=max(args.limit, 1))
+    if args.json:
+        print(json.dumps([as_json(run) for run in runs], indent=2))
+        return 0
+    for run in runs:
+        print(
+            f"{run.run_id}  {run.status:<8} {run.project:<16} {fmt_duration(run.duration):>10}  "
+            f"{run.node_count} nodes ({run.failed_count} failed)  {', '.join(run.final_vars)}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

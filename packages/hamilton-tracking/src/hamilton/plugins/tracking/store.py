@@ -1,0 +1,473 @@
+"""The SQLite database behind local tracking: schema, connections, writes and the read API.
+
+One file, ``tracking.db``, in the tracking directory. WAL mode lets the UI read while runs
+write, and several processes write the same file (each write is one ``BEGIN IMMEDIATE``
+transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others). ``PRAGMA user_version`` holds
+the schema version, so a later release can migrate and an older one refuses a newer file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+DB_FILENAME = "tracking.db"
+ENV_VAR = "HAMILTON_TRACKING_DIR"
+BUSY_TIMEOUT_S = 30.0
+RUN_STATUSES = ("running", "success", "failure")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graphs (
+    graph_hash TEXT PRIMARY KEY,
+    snapshot TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    project TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failure')),
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    final_vars TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    overrides TEXT NOT NULL,
+    config TEXT NOT NULL,
+    graph_hash TEXT REFERENCES graphs (graph_hash),
+    error_type TEXT,
+    error_message TEXT,
+    note TEXT,
+    host TEXT,
+    pid INTEGER
+);
+CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at DESC);
+CREATE INDEX IF NOT EXISTS runs_by_project ON runs (project, started_at DESC);
+CREATE TABLE IF NOT EXISTS node_runs (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    node_name TEXT NOT NULL,
+    task_id TEXT,
+    status TEXT NOT NULL,  -- 'success', 'failure' or 'incomplete' (no CHECK: it costs µs per row)
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    result_type TEXT,
+    result_repr TEXT,
+    result_size TEXT,
+    error_type TEXT,
+    error_message TEXT,
+    traceback TEXT
+);
+CREATE INDEX IF NOT EXISTS node_runs_by_run ON node_runs (run_id, started_at, seq);
+"""
+
+NODE_COLUMNS = (
+    "run_id",
+    "seq",
+    "node_name",
+    "task_id",
+    "status",
+    "started_at",
+    "ended_at",
+    "result_type",
+    "result_repr",
+    "result_size",
+    "error_type",
+    "error_message",
+    "traceback",
+)
+_INSERT_NODE = f"INSERT INTO node_runs ({', '.join(NODE_COLUMNS)}) VALUES ({', '.join('?' * len(NODE_COLUMNS))})"
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer hamilton-tracking than the one installed."""
+
+
+class RunNotFoundError(KeyError):
+    """No run with this id is in the database."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else "run not found"
+
+
+def default_directory() -> Path:
+    """``$HAMILTON_TRACKING_DIR`` if set, else ``~/.hamilton/tracking``."""
+    configured = os.environ.get(ENV_VAR)
+    return Path(configured).expanduser() if configured else Path.home() / ".hamilton" / "tracking"
+
+
+def database_file(path: str | os.PathLike | None) -> Path:
+    """The database file for a tracking location: a directory (holding ``tracking.db``) or a
+    path ending in ``.db``/``.sqlite``/``.sqlite3`` naming the file itself."""
+    location = default_directory() if path is None else Path(path).expanduser()
+    if location.suffix in (".db", ".sqlite", ".sqlite3"):
+        return location
+    return location / DB_FILENAME
+
+
+def connect(db_file: Path, *, create: bool, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A connection with WAL, a busy timeout and foreign keys; ``create`` makes the schema."""
+    if create:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(
+        db_file, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=check_same_thread
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{db_file} uses tracking schema version {version}, but this hamilton-tracking reads "
+                f"version {SCHEMA_VERSION} at most. Upgrade hamilton-tracking (pip install -U hamilton-tracking)."
+            )
+        if version < SCHEMA_VERSION and create:
+            _create_schema(connection)
+        return connection
+    except BaseException:
+        connection.close()
+        raise
+
+
+def _create_schema(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA journal_mode = WAL")  # persistent: set once, for every later reader
+    with transaction(connection):
+        # Re-read inside the write lock: another process may have created it meanwhile.
+        if connection.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back entirely if anything inside raises."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+# --- writes (used by the tracker) ----------------------------------------------------------
+
+
+class Writer:
+    """Writes one tracker's rows through one long-lived connection (opening and closing a
+    connection per run would checkpoint the WAL each time). Thread-safe; a process that
+    inherits it through ``fork`` opens its own connection."""
+
+    def __init__(self, db_file: Path):
+        self.db_file = db_file
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._connection is None or self._pid != os.getpid():
+                self._connection = connect(self.db_file, create=True, check_same_thread=False)
+                # WAL + NORMAL: a commit does not wait for fsync, and the file cannot be corrupted;
+                # a power cut may lose the last runs, an acceptable trade for tracking data.
+                self._connection.execute("PRAGMA synchronous = NORMAL")
+                self._pid = os.getpid()
+            try:
+                with transaction(self._connection) as connection:
+                    yield connection
+            except sqlite3.Error:
+                self.close()  # start afresh next time (the file may have been moved or deleted)
+                raise
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (the next write opens a new one)."""
+        if getattr(self, "_connection", None) is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
+            self._connection = None
+
+    def insert_run_start(self, run_row: dict[str, Any], graph_hash: str, snapshot: str) -> None:
+        """Record a run as ``running`` (and its graph snapshot, once per distinct graph)."""
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO graphs (graph_hash, snapshot) VALUES (?, ?)", (graph_hash, snapshot)
+            )
+            columns = ", ".join(run_row)
+            connection.execute(
+                f"INSERT INTO runs ({columns}) VALUES ({', '.join('?' * len(run_row))})", tuple(run_row.values())
+            )
+
+    def insert_nodes(self, node_rows: Sequence[tuple]) -> None:
+        """Add node executions (tuples in ``NODE_COLUMNS`` order) in one transaction."""
+        with self._transaction() as connection:
+            connection.executemany(_INSERT_NODE, node_rows)
+
+    def finish_run(self, run_id: str, ending: dict[str, Any], node_rows: Sequence[tuple]) -> None:
+        """Add a run's node executions and set its final status, all in one transaction."""
+        with self._transaction() as connection:
+            connection.executemany(_INSERT_NODE, node_rows)
+            _update_run(connection, run_id, ending)
+
+    def mark_run(self, run_id: str, ending: dict[str, Any]) -> None:
+        """Set a run's final status alone (the fallback when its node rows could not be written)."""
+        with self._transaction() as connection:
+            _update_run(connection, run_id, ending)
+
+
+def _update_run(connection: sqlite3.Connection, run_id: str, ending: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in ending)
+    connection.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", (*ending.values(), run_id))
+
+
+# --- the read API ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSummary:
+    """One row of the run list."""
+
+    run_id: str
+    project: str
+    status: str
+    started_at: float
+    ended_at: float | None
+    final_vars: list[str]
+    node_count: int
+    failed_count: int
+    error_type: str | None
+    error_message: str | None
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end; ``None`` while running (or if the process died)."""
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultSummary:
+    """What a node returned, in short: never the value itself."""
+
+    type: str
+    repr: str
+    size: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorInfo:
+    """An exception a node raised."""
+
+    type: str
+    message: str
+    traceback: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeExecution:
+    """One execution of one node (a node inside a parallel block executes once per item)."""
+
+    node_name: str
+    task_id: str | None
+    status: str
+    started_at: float
+    ended_at: float | None
+    result: ResultSummary | None
+    error: ErrorInfo | None
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+@dataclasses.dataclass(frozen=True)
+class GraphNode:
+    """A node of the graph as it was when the run started."""
+
+    name: str
+    type: str
+    role: str
+    is_input: bool
+    tags: dict[str, Any]
+    function: str | None
+    source: str | None
+    dependencies: list[str]
+    optional_dependencies: list[str]
+    documentation: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Run(RunSummary):
+    """Everything recorded about one run."""
+
+    inputs: dict[str, ResultSummary]
+    overrides: list[str]
+    config: dict[str, ResultSummary]
+    note: str | None
+    host: str | None
+    pid: int | None
+    graph: list[GraphNode]
+    nodes: list[NodeExecution]
+
+    @property
+    def failed_node(self) -> str | None:
+        """The first node that failed, if any."""
+        failed = [n for n in self.nodes if n.status == "failure"]
+        return failed[0].node_name if failed else None
+
+
+def as_json(value: Any) -> Any:
+    """A dataclass of the read API as JSON-ready data, with durations and the failed node."""
+    data = dataclasses.asdict(value)
+    for name in ("duration", "failed_node"):
+        if hasattr(value, name):
+            data[name] = getattr(value, name)
+    if isinstance(value, Run):
+        for node, item in zip(value.nodes, data["nodes"], strict=True):
+            item["duration"] = node.duration
+    return data
+
+
+_SUMMARY_SELECT = """
+SELECT r.run_id, r.project, r.status, r.started_at, r.ended_at, r.final_vars,
+       (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id),
+       (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id AND n.status = 'failure'),
+       r.error_type, r.error_message
+FROM runs r
+"""
+
+
+class TrackingStore:
+    """Reads what :class:`~hamilton.plugins.tracking.LocalTracker` recorded at ``path``.
+
+    ``path`` is the tracking directory (default: ``$HAMILTON_TRACKING_DIR`` or
+    ``~/.hamilton/tracking``) or the ``.db`` file itself. Reading never creates anything.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.db_file = database_file(path)
+
+    def __repr__(self) -> str:
+        return f"TrackingStore({str(self.db_file)!r})"
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.db_file.exists():
+            yield None
+            return
+        connection = connect(self.db_file, create=False)
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                yield None  # created but not yet initialised by a writer
+            else:
+                yield connection
+        finally:
+            connection.close()
+
+    def runs(self, project: str | None = None, status: str | None = None, limit: int = 100) -> list[RunSummary]:
+        """The most recent runs first, optionally of one project and/or one status."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}.")
+        if status is not None and status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)} (or None), got {status!r}.")
+        clauses, parameters = [], []
+        if project is not None:
+            clauses.append("r.project = ?")
+            parameters.append(project)
+        if status is not None:
+            clauses.append("r.status = ?")
+            parameters.append(status)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._reading() as connection:
+            if connection is None:
+                return []
+            rows = connection.execute(
+                f"{_SUMMARY_SELECT} {where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?", (*parameters, limit)
+            ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def projects(self) -> list[str]:
+        """Every project with at least one run, sorted."""
+        with self._reading() as connection:
+            if connection is None:
+                return []
+            return [row[0] for row in connection.execute("SELECT DISTINCT project FROM runs ORDER BY project")]
+
+    def run(self, run_id: str) -> Run:
+        """Everything about one run; :class:`RunNotFoundError` (a ``KeyError``) if unknown."""
+        with self._reading() as connection:
+            row = (
+                None
+                if connection is None
+                else connection.execute(f"{_SUMMARY_SELECT} WHERE r.run_id = ?", (run_id,)).fetchone()
+            )
+            if row is None or connection is None:
+                raise RunNotFoundError(f"No run {run_id!r} in {self.db_file}.")
+            extra = connection.execute(
+                "SELECT r.inputs, r.overrides, r.config, r.note, r.host, r.pid, g.snapshot "
+                "FROM runs r LEFT JOIN graphs g ON g.graph_hash = r.graph_hash WHERE r.run_id = ?",
+                (run_id,),
+            ).fetchone()
+            node_rows = connection.execute(
+                f"SELECT {', '.join(NODE_COLUMNS)} FROM node_runs WHERE run_id = ? ORDER BY started_at, seq, id",
+                (run_id,),
+            ).fetchall()
+        summary = _summary(row)
+        inputs, overrides, config, note, host, pid, snapshot = extra
+        return Run(
+            **dataclasses.asdict(summary),
+            inputs=_summaries(json.loads(inputs)),
+            overrides=json.loads(overrides),
+            config=_summaries(json.loads(config)),
+            note=note,
+            host=host,
+            pid=pid,
+            graph=[GraphNode(**node) for node in json.loads(snapshot)["nodes"]] if snapshot else [],
+            nodes=[_node(node_row) for node_row in node_rows],
+        )
+
+
+def _summary(row: Sequence[Any]) -> RunSummary:
+    run_id, project, status, started, ended, final_vars, count, failed, error_type, error_message = row
+    return RunSummary(
+        run_id, project, status, started, ended, json.loads(final_vars), count, failed, error_type, error_message
+    )
+
+
+def _summaries(data: dict[str, dict[str, Any]]) -> dict[str, ResultSummary]:
+    return {name: ResultSummary(**summary) for name, summary in data.items()}
+
+
+def _node(row: Iterable[Any]) -> NodeExecution:
+    values = dict(zip(NODE_COLUMNS, row, strict=True))
+    result = (
+        ResultSummary(values["result_type"], values["result_repr"] or "", values["result_size"])
+        if values["result_type"] is not None
+        else None
+    )
+    error = (
+        ErrorInfo(values["error_type"], values["error_message"] or "", values["traceback"])
+        if values["error_type"] is not None
+        else None
+    )
+    return NodeExecution(
+        values["node_name"],
+        values["task_id"],
+        values["status"],
+        values["started_at"],
+        values["ended_at"],
+        result,
+        error,
+    )

@@ -1,0 +1,1 @@
+"""Dataflows the tracking tests run (importable, so worker processes can unpickle them)."""
