@@ -21,18 +21,21 @@ import json
 from pathlib import Path
 
 import report
+import snippets
 from measure import _launch
 from venvs import Venv
 
 NODES = 200
 
-_SNIPPET = """
+_SNIPPET = (
+    """
 import json, pathlib, shutil, sys, tempfile, time
 n, repeats = int(sys.argv[1]), int(sys.argv[2])
 work = pathlib.Path(tempfile.mkdtemp(prefix="hamilton-cache-bench-"))
-source = "def n0(x: int) -> int:\\n    return x\\n" + "".join(
-    f"def n{i}(n{i - 1}: int) -> int:\\n    return n{i - 1} + 1\\n" for i in range(1, n)
-)
+"""
+    + snippets.CHAIN_SOURCE
+    + snippets.BEST_PER_NODE
+    + """
 (work / "cache_chain.py").write_text(source)
 sys.path.insert(0, str(work))
 import cache_chain
@@ -40,14 +43,6 @@ from hamilton import driver
 
 final = [f"n{n - 1}"]
 counter = iter(range(10**6))
-
-def best(function):
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples) / n
 
 def cached_driver(path):
     return driver.Builder().with_modules(cache_chain).with_cache(path=str(path)).build()
@@ -67,6 +62,7 @@ out["all_read_back"] = all(
 shutil.rmtree(work, ignore_errors=True)
 print(json.dumps(out))
 """
+)
 
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 5) -> dict[str, dict[str, float]]:

@@ -11,48 +11,29 @@ import json
 from pathlib import Path
 
 import report
+import snippets
 from measure import _launch
 from venvs import Venv
 
-_SNIPPET = """
+_SNIPPET = (
+    """
 import json, sys, time, types
 from hamilton import driver, lifecycle
 n = 500  # 1.90.0 overflows the stack on longer chains
-source = "def n0(x: int) -> int:\\n    return x\\n" + "".join(
-    f"def n{i}(n{i - 1}: int) -> int:\\n    return n{i - 1} + 1\\n" for i in range(1, n)
-)
-module = types.ModuleType("hook_chain")
-exec(source, module.__dict__)
-sys.modules["hook_chain"] = module
-
-class Noop(lifecycle.NodeExecutionHook):
-    def run_before_node_execution(self, **kwargs):
-        pass
-
-    def run_after_node_execution(self, **kwargs):
-        pass
-
-def best(function, repeats=int(sys.argv[1])):
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples) / n
-
-functions = [getattr(module, f"n{i}") for i in range(n)]
-
-def plain():
-    value = 1
-    for function in functions:
-        value = function(value)
-
+repeats = int(sys.argv[1])
+MODULE_NAME = "hook_chain"
+"""
+    + snippets.CHAIN_MODULE
+    + snippets.NOOP_HOOK
+    + snippets.BEST_PER_NODE
+    + """
 out = {"plain": best(plain)}
 for hooks in (0, 1, 10):
     dr = driver.Builder().with_modules(module).with_adapters(*[Noop() for _ in range(hooks)]).build()
     out[str(hooks)] = best(lambda: dr.execute([f"n{n - 1}"], inputs={"x": 1}))
 print(json.dumps(out))
 """
+)
 
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 9) -> dict[str, dict[str, float]]:

@@ -16,53 +16,27 @@ import sys
 from pathlib import Path
 
 import report
+import snippets
 from measure import _launch
 from venvs import Venv
 
-_SNIPPET = """
+_SNIPPET = (
+    """
 import json, sys, tempfile, time, types
 from hamilton import driver, lifecycle
 from hamilton.plugins.tracking import LocalTracker
 
 n = 500
-source = "def n0(x: int) -> int:\\n    return x\\n" + "".join(
-    f"def n{i}(n{i - 1}: int) -> int:\\n    return n{i - 1} + 1\\n" for i in range(1, n)
-)
-module = types.ModuleType("tracking_chain")
-exec(source, module.__dict__)
-sys.modules["tracking_chain"] = module
-
-
-class Noop(lifecycle.NodeExecutionHook):
-    def run_before_node_execution(self, **kwargs):
-        pass
-
-    def run_after_node_execution(self, **kwargs):
-        pass
-
-
-def best(function, repeats=int(sys.argv[1])):
-    function()  # warm up: plans, snapshots, the database file
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples) / n
-
-
-functions = [getattr(module, f"n{i}") for i in range(n)]
-
-
-def plain():
-    value = 1
-    for function in functions:
-        value = function(value)
-
-
+repeats = int(sys.argv[1])
+MODULE_NAME = "tracking_chain"
+"""
+    + snippets.CHAIN_MODULE
+    + snippets.NOOP_HOOK
+    + snippets.BEST_PER_NODE
+    + """
 def timed(*adapters):
     dr = driver.Builder().with_modules(module).with_adapters(*adapters).build()
-    return best(lambda: dr.execute([f"n{n - 1}"], inputs={"x": 1}))
+    return best(lambda: dr.execute([f"n{n - 1}"], inputs={"x": 1}), warm_up=True)  # plans, snapshots, the db
 
 
 with tempfile.TemporaryDirectory() as directory:
@@ -75,6 +49,7 @@ with tempfile.TemporaryDirectory() as directory:
     }
 print(json.dumps(out))
 """
+)
 
 _ROWS = (
     ("no adapter", "none"),
