@@ -244,3 +244,16 @@ def test_graph_version_hashes_the_sorted_node_versions():
 
 def test_graph_version_changes_when_a_node_is_added():
     assert graph_of(gt_version_original).version != graph_of(gt_version_original, gt_flow).version
+
+
+def test_code_versions_are_remembered_per_code_object_and_follow_a_replaced_code():
+    from hamilton import ad_hoc_utils, graph_types
+
+    module = ad_hoc_utils.module_from_source(
+        "def f(x: int) -> int:\n    return x + 1\n\ndef g(x: int) -> int:\n    return x + 2\n", "versioned"
+    )
+    first = graph_types.code_version(module.f)
+    assert first == graph_types.hash_source_code(module.f, strip=True)
+    assert graph_types.code_version(module.f) == first
+    module.f.__code__ = module.g.__code__  # the function now runs g's code, so it has g's version
+    assert graph_types.code_version(module.f) == graph_types.code_version(module.g) != first

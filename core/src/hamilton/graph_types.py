@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,26 @@ def hash_source_code(source: str | Callable, strip: bool = False) -> str:
         except SyntaxError:  # e.g. a lambda's source line: hash it as written
             source = source.strip()
     return hashlib.sha256(source.encode()).hexdigest()
+
+
+_code_versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def code_version(function: Callable) -> str:
+    """:func:`hash_source_code` of ``function`` with docstrings stripped, computed once per code object.
+
+    Reading and re-parsing a function's source costs far more than running most nodes, and the
+    cache versions every node of every new driver. The code object a function runs cannot
+    change, so its version is remembered for as long as it exists (and follows ``__code__``
+    if that is replaced).
+    """
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return hash_source_code(function, strip=True)
+    version = _code_versions.get(code)
+    if version is None:
+        version = _code_versions[code] = hash_source_code(function, strip=True)
+    return version
 
 
 @dataclasses.dataclass
@@ -104,7 +125,7 @@ class HamiltonNode:
         if not self.originating_functions:
             return self.name if self.is_external_input else None
         try:
-            return hash_source_code(self.originating_functions[0], strip=True)
+            return code_version(self.originating_functions[0])
         except (OSError, TypeError):
             logger.warning("Cannot read the source of node %s, so it has no version.", self.name)
             return None

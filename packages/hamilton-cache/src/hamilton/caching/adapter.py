@@ -10,7 +10,6 @@ from the stores when the key is known (``get_result``) or calls the node (``exec
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import enum
 import json
@@ -19,7 +18,6 @@ import pathlib
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -289,9 +287,8 @@ class HamiltonCacheAdapter(BaseDoNodeExecute, BasePreGraphExecute, BasePostNodeE
         self._transient()
 
     def _transient(self) -> None:
-        """State that is never pickled: the log-file lock and the code-version memo."""
+        """State that is never pickled: the log-file lock."""
         self._log_lock = threading.Lock()
-        self._function_versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return (
@@ -303,7 +300,6 @@ class HamiltonCacheAdapter(BaseDoNodeExecute, BasePreGraphExecute, BasePostNodeE
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         del state["_log_lock"]
-        del state["_function_versions"]
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -562,21 +558,15 @@ class HamiltonCacheAdapter(BaseDoNodeExecute, BasePreGraphExecute, BasePostNodeE
         return self._version_data(node_name=None, run_id=run_id, result=result)
 
     def version_code(self, node_name: str, run_id: str | None = None) -> str:
-        """The code version of ``node_name``: sha256 of its function's source without docstring."""
+        """The code version of ``node_name``: sha256 of its function's source without docstring.
+
+        Core remembers each function's version (``graph_types.code_version``), so a new driver
+        over the same functions does not read and parse their source again.
+        """
         run_id = self.last_run_id if run_id is None else run_id
-        node_ = self._fn_graphs[run_id].nodes[node_name]
-        functions = node_.originating_functions
-        function = functions[0] if functions else None
-        if function is not None:
-            with contextlib.suppress(KeyError, TypeError):
-                return self._function_versions[function]
         from hamilton.graph_types import HamiltonNode
 
-        version = HamiltonNode.from_node(node_).version
-        if function is not None and version is not None:
-            with contextlib.suppress(TypeError):  # not weak-referenceable (e.g. a builtin)
-                self._function_versions[function] = version
-        return version
+        return HamiltonNode.from_node(self._fn_graphs[run_id].nodes[node_name]).version
 
     def _execute_node(
         self, run_id: str, node_name: str, node_callable: Callable, node_kwargs: dict[str, Any], task_id: str | None

@@ -235,7 +235,7 @@ def version_hamilton_functions(module: types.ModuleType) -> dict[str, str]:
     from hamilton import graph_types, graph_utils
 
     return {
-        name: graph_types.hash_source_code(function, strip=True)
+        name: graph_types.code_version(function)
         for name, function in graph_utils.find_functions(module)
     }
 

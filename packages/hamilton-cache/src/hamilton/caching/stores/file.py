@@ -10,6 +10,7 @@ it and recomputes the node.
 from __future__ import annotations
 
 import inspect
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class FileResultStore(ResultStore):
 
     def __init__(self, path: str, create_dir: bool = True) -> None:
         self.path = Path(path)
+        self._directory = str(self.path)  # plain strings on the per-node path: pathlib is slower
         self.create_dir = create_dir
         if create_dir:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,7 @@ class FileResultStore(ResultStore):
         return self._path_from_data_version(data_version).with_suffix(f".{saver_cls.name()}")
 
     def exists(self, data_version: str) -> bool:
-        return self._path_from_data_version(data_version).exists()
+        return os.path.exists(os.path.join(self._directory, data_version))
 
     def set(self, data_version: str, result: Any, saver_cls: Any = None, loader_cls: Any = None, **kwargs: Any) -> None:
         """Store ``result``; with ``saver_cls``/``loader_cls``, through that format."""
@@ -70,9 +72,10 @@ class FileResultStore(ResultStore):
         with atomic_write(self._path_from_data_version(data_version), "wb") as handle:
             handle.write(payload)
 
-    def _load(self, path: Path) -> StoredResult | None:
+    def _load(self, path: str | Path) -> StoredResult | None:
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except FileNotFoundError:
             return None
         try:
@@ -82,7 +85,7 @@ class FileResultStore(ResultStore):
 
     def get(self, data_version: str, **kwargs: Any) -> Any | None:
         """The stored result, ``None`` if there is no file; raises ResultRetrievalError if unreadable."""
-        stored = self._load(self._path_from_data_version(data_version))
+        stored = self._load(os.path.join(self._directory, data_version))
         return None if stored is None else stored.value
 
     def delete(self, data_version: str) -> None:
