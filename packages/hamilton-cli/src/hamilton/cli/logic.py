@@ -234,10 +234,7 @@ def version_hamilton_functions(module: types.ModuleType) -> dict[str, str]:
     """``{function name: hash of its code}`` for the functions of ``module`` that become nodes."""
     from hamilton import graph_types, graph_utils
 
-    return {
-        name: graph_types.code_version(function)
-        for name, function in graph_utils.find_functions(module)
-    }
+    return {name: graph_types.code_version(function) for name, function in graph_utils.find_functions(module)}
 
 
 def diff_versions(current_map: dict[str, Any], reference_map: dict[str, Any]) -> dict[str, list[str]]:
