@@ -5,29 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import info_events, module
+from conftest import CHAIN, info_events, module
 
 from hamilton import driver
 from hamilton.caching.adapter import CachingBehavior, HamiltonCacheAdapter
 from hamilton.io.materialization import to
 
-FLOW = """
-def a(x: int) -> int:
-    CALLS.append("a")
-    return x + 1
-
-def b(a: int) -> int:
-    CALLS.append("b")
-    return a * 2
-
-def c(a: int, b: int) -> int:
-    CALLS.append("c")
-    return a + b
-
+FLOW = (
+    CHAIN
+    + """
 def d(c: int) -> int:
     CALLS.append("d")
     return c + 1
 """
+)
 
 
 def twice(flow, path, **options):
