@@ -9,12 +9,10 @@ prebuilt edge list into Mermaid text: the least any renderer can do.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import report
-from dag_gen import write_module
-from measure import _launch
+from measure import on_random_2000
 from venvs import Venv
 
 _SNIPPET = """
@@ -55,13 +53,7 @@ print(json.dumps(out))
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 10) -> dict[str, dict[str, float]]:
     """Per venv: best seconds to draw the 2,000-node random graph."""
-    modules = scratch / "render_modules"
-    modules.mkdir(exist_ok=True)
-    write_module(modules, "random", 2000)
-    return {
-        venv.label: json.loads(_launch(venv, ["-c", _SNIPPET, str(modules), str(repeats)], scratch)[1].stdout)
-        for venv in venvs
-    }
+    return on_random_2000(venvs, scratch, _SNIPPET, "render_modules", repeats)
 
 
 def table(results: dict[str, dict[str, float]], current: str, reference: str) -> report.Table:

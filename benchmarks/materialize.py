@@ -8,12 +8,10 @@ plain-Python baseline computes the same values and pickles them to the same fold
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import report
-from dag_gen import write_module
-from measure import _launch
+from measure import on_random_2000
 from venvs import Venv
 
 _SNIPPET = """
@@ -64,13 +62,7 @@ print(json.dumps(out))
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 30) -> dict[str, dict[str, float]]:
     """Per venv: best seconds per ``materialize`` call on a 2-node and a 2,000-node graph."""
-    modules = scratch / "materialize_modules"
-    modules.mkdir(exist_ok=True)
-    write_module(modules, "random", 2000)
-    return {
-        venv.label: json.loads(_launch(venv, ["-c", _SNIPPET, str(modules), str(repeats)], scratch)[1].stdout)
-        for venv in venvs
-    }
+    return on_random_2000(venvs, scratch, _SNIPPET, "materialize_modules", repeats)
 
 
 def table(results: dict[str, dict[str, float]], current: str, reference: str) -> report.Table:

@@ -88,3 +88,17 @@ def run_workload(venv: Venv, module: Path, repeats: int, build_repeats: int, bud
         tail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         return {"error": tail[0]}
     return json.loads(reports[-1])
+
+
+def on_random_2000(venvs: list[Venv], scratch: Path, snippet: str, folder: str, repeats: int) -> dict[str, Any]:
+    """Per venv: the JSON ``snippet`` prints, run with the folder holding ``bench_random_2000.py``
+    (the 2,000-node random DAG, written once into ``scratch/folder``) and ``repeats``."""
+    from dag_gen import write_module
+
+    modules = scratch / folder
+    modules.mkdir(exist_ok=True)
+    write_module(modules, "random", 2000)
+    return {
+        venv.label: json.loads(_launch(venv, ["-c", snippet, str(modules), str(repeats)], scratch)[1].stdout)
+        for venv in venvs
+    }

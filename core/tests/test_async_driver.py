@@ -425,3 +425,33 @@ def test_any_mix_of_async_and_sync_nodes_computes_what_plain_calls_compute(kinds
         return values
 
     assert run(main()) == run(by_hand())
+
+
+def test_a_copied_async_builder_still_builds_async_drivers():
+    builder = async_driver.Builder().with_modules(module()).with_config({"unused": 1})
+    copy = builder.copy()
+    copy.with_config({"other": 2})
+
+    async def main():
+        dr = await copy.build()
+        return dr, await dr.execute(["plus_one"], inputs={"x": 1})
+
+    dr, result = run(main())
+    assert isinstance(copy, async_driver.Builder)
+    assert isinstance(dr, async_driver.AsyncDriver)
+    assert result == {"plus_one": 2}
+    assert builder.config == {"unused": 1}  # the copy is independent
+
+
+def test_a_prebuilt_graph_runs_on_the_async_driver_alone():
+    from hamilton.graph import Graph
+
+    graph = Graph.build(modules=[module()])
+
+    async def main():
+        dr = await async_driver.Builder().with_graph(graph).build()
+        return await dr.execute(["total"], inputs={"x": 3})
+
+    assert run(main()) == {"total": 10}
+    with pytest.raises(ValueError, match="with_graph"):
+        async_driver.Builder().with_graph(graph).with_modules(module()).build_without_init()
