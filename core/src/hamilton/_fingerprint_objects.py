@@ -1,0 +1,382 @@
+"""Fingerprints of what is not a builtin scalar or container (the default of ``hash_value``).
+
+* **Callables** by what they compute: a function by its module, qualified name, bytecode
+  (constants and nested functions included, line numbers not), defaults, closure values and
+  attributes; a ``functools.partial`` by its function and bound arguments; a bound method by
+  its function and its object; a builtin by its name and the object it is bound to.
+* **Classes** by module, qualified name and the code of their methods along the MRO (so an
+  object whose class changed its methods is a different value), plus simple class constants.
+* **Objects** by their class and state: ``__dict__`` and ``__slots__`` (1.x hashed the
+  ``__dict__`` alone). An object with no state at all is UNHASHABLE, as in 1.x: its
+  behaviour cannot be told from its value.
+* **Other objects** (C types): their raw buffer if they export one, else the state pickle
+  would save (``__reduce_ex__``), since the cache stores exactly that. Objects that pickle
+  without any state (``object()`` sentinels) are UNHASHABLE.
+* **Standard value types** (datetimes, paths, enums, ranges, arrays, memoryviews) by value.
+
+A fingerprint never covers module globals a function reads, just as a node's code version
+does not: change a global constant and the cache does not notice (see docs/caching.md).
+"""
+
+from __future__ import annotations
+
+import array
+import collections
+import copyreg
+import datetime
+import enum
+import functools
+import pathlib
+import types
+import weakref
+from typing import Any
+
+from hamilton import fingerprinting
+from hamilton._digest import Hasher
+from hamilton.fingerprinting import UNHASHABLE, hash_value
+
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: classes defined in Python (and some C extensions)
+_SKIPPED_CLASS_ATTRIBUTES = frozenset(
+    {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__slots__", "__annotations__"}
+)
+_CONSTANT_TYPES = (type(None), bool, int, float, complex, str, bytes)
+
+_code_digests: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_class_digests: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_slot_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _qualified_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+# -- code ----------------------------------------------------------------------------------------
+def code_digest(code: types.CodeType) -> str:
+    """A digest of what a code object does: bytecode, constants (nested code included), names
+    and argument layout, without file names or line numbers. Remembered per code object."""
+    digest = _code_digests.get(code)
+    if digest is None:
+        digest = _code_digests[code] = _compute_code_digest(code)
+    return digest
+
+
+def _compute_code_digest(code: types.CodeType) -> str:
+    hasher = Hasher("code").add_text(code.co_name).add_buffer(code.co_code)
+    for number in (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags):
+        hasher.add_int(number)
+    for names in (code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars):
+        hasher.add_text("\x00".join(names))
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            hasher.add_text(code_digest(constant))
+        elif not hasher.add_value(constant):  # constants are literals: always hashable
+            hasher.add_text(repr(constant))
+    return hasher.hexdigest()
+
+
+# -- classes -------------------------------------------------------------------------------------
+def class_digest(cls: type) -> str:
+    """Module, qualified name and, for classes written in Python, their methods' code and simple
+    constants along the MRO. Remembered per class (classes are not expected to change)."""
+    try:
+        digest = _class_digests.get(cls)
+    except TypeError:  # not weak-referenceable
+        return _compute_class_digest(cls)
+    if digest is None:
+        digest = _class_digests[cls] = _compute_class_digest(cls)
+    return digest
+
+
+def _function_of(attribute: Any) -> Any:
+    if isinstance(attribute, (staticmethod, classmethod)):
+        return attribute.__func__
+    return attribute
+
+
+def _compute_class_digest(cls: type) -> str:
+    hasher = Hasher("class").add_text(_qualified_name(cls))
+    for klass in cls.__mro__:
+        if klass is object or not klass.__flags__ & _HEAP_TYPE:
+            continue
+        hasher.add_text(_qualified_name(klass))
+        for name in sorted(vars(klass)):
+            if name in _SKIPPED_CLASS_ATTRIBUTES:
+                continue
+            attribute = _function_of(vars(klass)[name])
+            if isinstance(attribute, property):
+                functions = [attribute.fget, attribute.fset, attribute.fdel]
+            else:
+                functions = [attribute]
+            codes = [f.__code__ for f in functions if isinstance(f, types.FunctionType)]
+            if codes:
+                hasher.add_text(name)
+                for code in codes:
+                    hasher.add_text(code_digest(code))
+            elif type(attribute) in _CONSTANT_TYPES:  # exact: enum members are skipped
+                hasher.add_text(name)
+                hasher.add_value(attribute)
+    return hasher.hexdigest()
+
+
+# -- callables -----------------------------------------------------------------------------------
+def _closure_values(function: types.FunctionType) -> tuple:
+    """Each cell as ``(value,)``, or ``()`` while it is still empty."""
+    cells = function.__closure__ or ()
+    values = []
+    for cell in cells:
+        try:
+            values.append((cell.cell_contents,))
+        except ValueError:
+            values.append(())
+    return tuple(values)
+
+
+def _function(function: types.FunctionType, depth: int) -> str:
+    hasher = Hasher("function").add_text(function.__module__ or "").add_text(function.__qualname__)
+    hasher.add_text(code_digest(function.__code__))
+    bound = (function.__defaults__, function.__kwdefaults__, _closure_values(function), function.__dict__)
+    return hasher.hexdigest() if hasher.add_value(bound, depth) else UNHASHABLE
+
+
+def _bound_to(hasher: Hasher, owner: Any, depth: int) -> bool:
+    """Adds what a builtin or method is bound to (a module counts by name)."""
+    if owner is None or isinstance(owner, types.ModuleType):
+        hasher.add_text(getattr(owner, "__name__", ""))
+        return True
+    return hasher.add_value(owner, depth)
+
+
+def _builtin(function: Any, depth: int) -> str:
+    hasher = Hasher("builtin").add_text(getattr(function, "__module__", None) or "")
+    hasher.add_text(function.__qualname__)
+    return hasher.hexdigest() if _bound_to(hasher, function.__self__, depth) else UNHASHABLE
+
+
+def _method(method: types.MethodType, depth: int) -> str:
+    hasher = Hasher("method")
+    if not hasher.add_value(method.__func__, depth) or not _bound_to(hasher, method.__self__, depth):
+        return UNHASHABLE
+    return hasher.hexdigest()
+
+
+def _descriptor(descriptor: Any, depth: int) -> str:
+    """Unbound C methods (``str.upper``) and method-wrappers (``(1).__add__``)."""
+    hasher = Hasher(type(descriptor).__name__).add_text(descriptor.__qualname__)
+    owner = getattr(descriptor, "__self__", None)
+    if owner is not None and not isinstance(owner, type) and not _bound_to(hasher, owner, depth):
+        return UNHASHABLE
+    objclass = getattr(descriptor, "__objclass__", None)
+    if objclass is not None:
+        hasher.add_text(_qualified_name(objclass))
+    return hasher.hexdigest()
+
+
+def _partial(partial: functools.partial, depth: int) -> str:
+    hasher = Hasher(_qualified_name(type(partial)))
+    bound = (partial.func, partial.args, partial.keywords, getattr(partial, "__dict__", None))
+    return hasher.hexdigest() if hasher.add_value(bound, depth) else UNHASHABLE
+
+
+def _wrapped_function(wrapper: Any, depth: int) -> str:
+    """staticmethod/classmethod objects, by their function."""
+    hasher = Hasher(_qualified_name(type(wrapper)))
+    return hasher.hexdigest() if hasher.add_value(wrapper.__func__, depth) else UNHASHABLE
+
+
+def _property(value: property, depth: int) -> str:
+    hasher = Hasher("property")
+    return hasher.hexdigest() if hasher.add_value((value.fget, value.fset, value.fdel), depth) else UNHASHABLE
+
+
+_CALLABLES = {
+    types.FunctionType: _function,
+    types.BuiltinFunctionType: _builtin,
+    types.MethodType: _method,
+    types.MethodDescriptorType: _descriptor,
+    types.WrapperDescriptorType: _descriptor,
+    types.MethodWrapperType: _descriptor,
+    types.ClassMethodDescriptorType: _descriptor,
+    staticmethod: _wrapped_function,
+    classmethod: _wrapped_function,
+    property: _property,
+}
+
+
+# -- objects -------------------------------------------------------------------------------------
+def _slots_of(cls: type) -> tuple[str, ...]:
+    """Attribute names of every ``__slots__`` along the MRO (private names mangled)."""
+    try:
+        names = _slot_names.get(cls)
+    except TypeError:
+        names = None
+    if names is not None:
+        return names
+    found: list[str] = []
+    for klass in cls.__mro__:
+        declared = vars(klass).get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = f"_{klass.__name__.lstrip('_')}{name}"
+            found.append(name)
+    names = tuple(found)
+    try:
+        _slot_names[cls] = names
+    except TypeError:
+        pass
+    return names
+
+
+def _declares_state(cls: type) -> bool:
+    return any("__slots__" in vars(klass) for klass in cls.__mro__ if klass is not object)
+
+
+def _buffer_digest(value: Any) -> str | None:
+    """Type, layout and bytes of an object exporting a buffer (numpy arrays without their
+    plugin, ``array.array``, ``memoryview``...); None if it exports none."""
+    try:
+        view = memoryview(value)
+    except TypeError:
+        return None
+    except ValueError:  # e.g. numpy arrays of objects or datetimes: no buffer
+        return None
+    with view:
+        hasher = Hasher("buffer").add_text(_qualified_name(type(value))).add_text(view.format)
+        hasher.add_int(view.itemsize)
+        hasher.add_text(repr(view.shape))
+        hasher.add_buffer(view if view.c_contiguous else view.tobytes())
+        return hasher.hexdigest()
+
+
+def _state_digest(value: Any, depth: int) -> str:
+    cls = type(value)
+    attributes = getattr(value, "__dict__", None)
+    slots = {}
+    for name in _slots_of(cls):
+        try:
+            slots[name] = getattr(value, name)
+        except AttributeError:  # an unset slot
+            continue
+    if not isinstance(attributes, dict):
+        attributes = {}
+    buffer = _buffer_digest(value)
+    if not attributes and not slots:
+        # nothing but identity (two such objects cannot be told apart), unless it holds data
+        return buffer if buffer is not None else UNHASHABLE
+    hasher = Hasher("object").add_text(class_digest(cls))
+    if buffer is not None:
+        hasher.add_text(buffer)
+    if not hasher.add_value(attributes, depth) or not hasher.add_value(slots, depth):
+        return UNHASHABLE
+    return hasher.hexdigest()
+
+
+def _reduce_digest(value: Any, depth: int) -> str:
+    """The state pickle would save: the cache stores exactly that, so it defines the value."""
+    cls = type(value)
+    try:
+        reducer = copyreg.dispatch_table.get(cls)
+        reduced = reducer(value) if reducer is not None else value.__reduce_ex__(4)
+    except Exception:
+        return UNHASHABLE
+    if isinstance(reduced, str):  # pickled by reference to a global of that name
+        return Hasher("global").add_text(cls.__module__).add_text(reduced).hexdigest()
+    if not isinstance(reduced, tuple) or len(reduced) < 2:
+        return UNHASHABLE
+    constructor, arguments, *rest = reduced
+    state = rest[0] if rest else None
+    items = [list(extra) if extra is not None else None for extra in rest[1:3]]
+    if constructor in (copyreg.__newobj__, copyreg.__newobj_ex__) and tuple(arguments)[1:] in ((), ((), {})):
+        if state is None and not any(items):
+            return UNHASHABLE  # an object with nothing but its class: a sentinel
+    hasher = Hasher("reduce").add_text(_qualified_name(cls))
+    if not hasher.add_value((constructor, tuple(arguments), state, *items), depth):
+        return UNHASHABLE
+    return hasher.hexdigest()
+
+
+def fingerprint_object(value: Any, depth: int) -> str:
+    """The default of ``hash_value``: see the module docstring."""
+    if isinstance(value, type):
+        return class_digest(value)
+    if isinstance(value, types.ModuleType):
+        return Hasher("module").add_text(value.__name__).hexdigest()
+    active = fingerprinting.objects_in_progress()
+    identity = id(value)
+    level = active.get(identity)
+    if level is not None:  # the object contains itself: refer to the enclosing one
+        return f"<cycle:{level}>"
+    active[identity] = len(active)
+    try:
+        cls = type(value)
+        handler = _CALLABLES.get(cls)
+        if handler is not None:
+            return handler(value, depth)
+        if isinstance(value, functools.partial):
+            return _partial(value, depth)
+        if isinstance(getattr(value, "__dict__", None), dict) or _declares_state(cls):
+            return _state_digest(value, depth)
+        buffer = _buffer_digest(value)
+        if buffer is not None:
+            return buffer
+        return _reduce_digest(value, depth)
+    finally:
+        del active[identity]
+
+
+# -- standard value types ------------------------------------------------------------------------
+@hash_value.register(datetime.date)
+@hash_value.register(datetime.time)
+def hash_datetime(value: datetime.date | datetime.time, *args: Any, **kwargs: Any) -> str:
+    """ISO text, time zone and fold: equal instants in different zones differ (``.hour`` does)."""
+    hasher = Hasher(_qualified_name(type(value))).add_text(value.isoformat())
+    tzinfo = getattr(value, "tzinfo", None)
+    hasher.add_text(repr(tzinfo)).add_int(getattr(value, "fold", 0))
+    return hasher.hexdigest()
+
+
+@hash_value.register(datetime.timedelta)
+def hash_timedelta(value: datetime.timedelta, *args: Any, **kwargs: Any) -> str:
+    hasher = Hasher(_qualified_name(type(value)))
+    return hasher.add_int(value.days).add_int(value.seconds).add_int(value.microseconds).hexdigest()
+
+
+@hash_value.register(datetime.tzinfo)
+def hash_tzinfo(value: datetime.tzinfo, *args: Any, **kwargs: Any) -> str:
+    return Hasher(_qualified_name(type(value))).add_text(repr(value)).hexdigest()
+
+
+@hash_value.register(pathlib.PurePath)
+def hash_path(value: pathlib.PurePath, *args: Any, **kwargs: Any) -> str:
+    """The path's type (Posix or Windows flavour) and text; never the file's content."""
+    return Hasher(_qualified_name(type(value))).add_text(str(value)).hexdigest()
+
+
+@hash_value.register(enum.Enum)
+@hash_value.register(enum.IntEnum)  # before int in the MRO of IntEnums: registered explicitly
+@hash_value.register(enum.IntFlag)
+def hash_enum(value: enum.Enum, *args: Any, depth: int = 0, **kwargs: Any) -> str:
+    """The enum class (by name), the member's name and its value."""
+    hasher = Hasher("enum").add_text(_qualified_name(type(value))).add_text(value.name)
+    return hasher.hexdigest() if hasher.add_value(value.value, depth + 1) else UNHASHABLE
+
+
+@hash_value.register(range)
+def hash_range(value: range, *args: Any, **kwargs: Any) -> str:
+    return Hasher("range").add_int(value.start).add_int(value.stop).add_int(value.step).hexdigest()
+
+
+@hash_value.register(memoryview)
+@hash_value.register(array.array)
+def hash_buffer(value: memoryview | array.array, *args: Any, **kwargs: Any) -> str:
+    digest = _buffer_digest(value)
+    return digest if digest is not None else UNHASHABLE
+
+
+@hash_value.register(collections.defaultdict)
+def hash_defaultdict(value: collections.defaultdict, *args: Any, depth: int = 0, **kwargs: Any) -> str:
+    """Entries (order ignored, as for dicts) and the default factory."""
+    hasher = Hasher(_qualified_name(type(value)))
+    ok = hasher.add_value(value.default_factory, depth + 1) and hasher.add_value(dict(value), depth)
+    return hasher.hexdigest() if ok else UNHASHABLE
