@@ -31,6 +31,7 @@ import caching
 import dataframe_result
 import decorated
 import drawing
+import fingerprints
 import hooks
 import materialize
 import parallel
@@ -55,10 +56,27 @@ class Settings:
     sizes: tuple[int, ...]  # DAG sizes for every shape
     long_chain: int  # the chain only the current version can run
     budget: float  # seconds per measured stage after which repeats stop early
+    cache_chains: tuple[int, ...]  # chain lengths of the cached re-run growth figure
 
 
-DEFAULT = Settings(repeats=7, build_repeats=3, launches=20, sizes=(100, 1_000, 5_000), long_chain=100_000, budget=15)
-QUICK = Settings(repeats=3, build_repeats=1, launches=5, sizes=(100, 1_000), long_chain=20_000, budget=2)
+DEFAULT = Settings(
+    repeats=7,
+    build_repeats=3,
+    launches=20,
+    sizes=(100, 1_000, 5_000),
+    long_chain=100_000,
+    budget=15,
+    cache_chains=(1_000, 10_000, 100_000),
+)
+QUICK = Settings(
+    repeats=3,
+    build_repeats=1,
+    launches=5,
+    sizes=(100, 1_000),
+    long_chain=20_000,
+    budget=2,
+    cache_chains=(1_000, 10_000),
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +178,10 @@ def main() -> None:
         hook_costs = hooks.measure([current, reference], scratch)
         log("result cache")
         cache_costs = caching.measure([current, reference], scratch)
+        log("result cache on long chains (current only)")
+        long_cache_costs = caching.measure_long_chains(current, scratch, settings.cache_chains)
+        log("fingerprints of a 160 MB frame")
+        fingerprint_costs = fingerprints.measure([current, reference], scratch)
         log("materialize")
         materialize_costs = materialize.measure([current, reference], scratch)
         log("dynamic execution")
@@ -181,6 +203,8 @@ def main() -> None:
     tables.append(decorated.table(decorated_builds, current.label, reference.label))
     tables.append(hooks.table(hook_costs, current.label, reference.label))
     tables.append(caching.table(cache_costs, current.label, reference.label))
+    tables.append(caching.long_chain_table(long_cache_costs, current.label))
+    tables += fingerprints.tables(fingerprint_costs, current.label, reference.label)
     tables.append(materialize.table(materialize_costs, current.label, reference.label))
     tables.append(parallel.table(parallel_costs, current.label, reference.label))
     tables.append(drawing.table(render_costs, current.label, reference.label))
@@ -212,6 +236,8 @@ def main() -> None:
                 "decorated": decorated_builds,
                 "hooks": hook_costs,
                 "caching": cache_costs,
+                "caching_long_chains": long_cache_costs,
+                "fingerprints": fingerprint_costs,
                 "materialize": materialize_costs,
                 "parallel": parallel_costs,
                 "render": render_costs,

@@ -19,7 +19,7 @@ REPO_DIR = BENCH_DIR.parent
 VENVS_DIR = BENCH_DIR / ".venvs"
 CORE_DIR = REPO_DIR / "core"
 # Plugin distributions the benchmarks use: the renderers (graphviz's brings the graphviz package)
-# pandas support (bringing pandas and numpy), caching and local tracking.
+# pandas and polars support (bringing pandas, numpy and polars), caching and local tracking.
 PLUGIN_DIRS = tuple(
     REPO_DIR / "packages" / name
     for name in (
@@ -27,12 +27,13 @@ PLUGIN_DIRS = tuple(
         "hamilton-viz-mermaid",
         "hamilton-narwhals",
         "hamilton-pandas",
+        "hamilton-polars",
         "hamilton-cache",
         "hamilton-tracking",
     )
 )
 # Installed in both venvs, so that both compare against the same libraries.
-SHARED_LIBRARIES = ("graphviz", "pandas", "numpy")
+SHARED_LIBRARIES = ("graphviz", "pandas", "numpy", "polars")
 REFERENCE_VERSION = "1.90.0"
 
 # Variables that would make the measured interpreters differ from a user's default one.

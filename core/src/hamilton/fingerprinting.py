@@ -62,7 +62,8 @@ def set_max_depth(depth: int) -> None:
     """How many objects deep :func:`hash_value` follows objects' state (default 6).
 
     Deeper objects make the whole value UNHASHABLE (never a truncated, shared fingerprint).
-    Lists, tuples, dicts and sets do not count: they are followed to any depth.
+    Lists, tuples, dicts and sets (and their subclasses: namedtuples, OrderedDicts,
+    defaultdicts, deques...) do not count: they are followed to any depth.
     """
     global MAX_DEPTH
     MAX_DEPTH = depth
@@ -166,25 +167,35 @@ def _walk(root: Any, depth: int, sink: _Sink, root_kind: int | None = None) -> N
     on_path: dict[int, int] = {}
     native = _native_kinds
     dispatch = hash_value.dispatch
+    headers: dict[type, tuple[bytes, bool]] = {}  # subclass -> (its header, may hold state)
 
     def emit(value: Any, out: _Sink, forced_kind: int | None = None) -> None:
         cls = type(value)
-        kind = native.get(cls) if forced_kind is None else forced_kind
+        kind = native.get(cls)
         if kind is None:
             implementation = dispatch(cls)
             kind = _kind_of_implementation.get(implementation)
-            if kind is None:  # a type with its own fingerprint: nested by its digest and type
+            if kind is None and forced_kind is None:  # a type with its own fingerprint
                 fingerprint = implementation(value, depth=depth + 1)
                 if not isinstance(fingerprint, str) or is_unhashable(fingerprint):
                     raise Unhashable(cls)
                 out.buffer += _framed(b"x", _type_name(cls)) + _framed(b"", fingerprint.encode())
                 return
-            out.buffer += _framed(b"t", _type_name(cls))
-            extra = getattr(value, "__dict__", None)
-            if extra:  # a subclass with attributes of its own: they count too
+            # a subclass (or an ABC implementation) walked as its base: its class counts, with
+            # its methods' code, and so does what it holds besides (attributes, slots, a
+            # defaultdict's default_factory, a deque's maxlen)
+            header = headers.get(cls)
+            if header is None:
+                digest = _objects.class_digest(cls).encode()
+                header = headers[cls] = (_framed(b"t", digest), _objects.may_hold_state(cls))
+            out.buffer += header[0]
+            extra = _objects.instance_state(value) if header[1] else None
+            if extra:
                 out.buffer += _framed(b"a", _digest_of(extra, depth + 1))
             if kind == _MAPPING and isinstance(value, collections.OrderedDict):
                 kind = _ORDERED_MAPPING  # OrderedDicts compare in order
+        if forced_kind is not None:
+            kind = forced_kind
         if kind == _ATOM:
             encoded = _atom_bytes(value, cls)
             if encoded is None:

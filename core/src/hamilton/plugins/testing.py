@@ -240,6 +240,40 @@ class FingerprinterContract:
         assert len(fingerprints) == len(values)
 
 
+def assert_fingerprints_differ(values: list[Any]) -> None:
+    """Every value has a fingerprint, and no two of ``values`` share one (it names the pairs)."""
+    from hamilton import fingerprinting
+
+    fingerprints = [fingerprinting.hash_value(value) for value in values]
+    assert fingerprinting.UNHASHABLE not in fingerprints, "a value has no fingerprint"
+    shared = [(i, j) for i in range(len(values)) for j in range(i) if fingerprints[i] == fingerprints[j]]
+    assert not shared, [(values[i], values[j]) for i, j in shared]
+
+
+def assert_fingerprints_equal(*values: Any) -> None:
+    """All ``values`` have one and the same fingerprint."""
+    from hamilton import fingerprinting
+
+    fingerprints = {fingerprinting.hash_value(value) for value in values}
+    assert len(fingerprints) == 1, fingerprints
+    assert fingerprinting.UNHASHABLE not in fingerprints
+
+
+def outputs_of_fresh_processes(script: str, *arguments: str, seeds: tuple[str, ...] = ("1", "2")) -> set[str]:
+    """What ``python -c script *arguments`` prints, once per ``PYTHONHASHSEED`` in ``seeds``:
+    a fingerprint printed there must come out the same in every process (a set of one)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in seeds:
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", script, *arguments]
+        outputs.add(subprocess.run(command, capture_output=True, text=True, check=True, env=environment).stdout)
+    return outputs
+
+
 # -- executors --------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
-"""The ``narwhals`` plugin: ``result_builder("narwhals")`` returns the outputs' own frame type.
-
-See :class:`~hamilton.plugins.narwhals_results.NativeDataFrameResult`.
+"""The ``narwhals`` plugin: ``result_builder("narwhals")`` returns the outputs' own frame type
+(:class:`~hamilton.plugins.narwhals_results.NativeDataFrameResult`), and narwhals wrappers get
+fingerprints (:mod:`hamilton.plugins.narwhals_fingerprints`).
 """
 
 from __future__ import annotations
@@ -17,3 +17,10 @@ def hamilton_result_builders() -> Mapping[str, Callable[..., object]]:
     from hamilton.plugins.narwhals_results import NativeDataFrameResult
 
     return {"narwhals": NativeDataFrameResult}
+
+
+@hookimpl
+def hamilton_fingerprinters() -> Mapping[type, Callable[..., str]]:
+    from hamilton.plugins.narwhals_fingerprints import FINGERPRINTERS
+
+    return FINGERPRINTERS

@@ -1,4 +1,5 @@
-"""The ``pyarrow`` plugin: ``pyarrow.Table`` gets the shared narwhals column backend and validators.
+"""The ``pyarrow`` plugin: ``pyarrow.Table`` gets the shared narwhals column backend and validators,
+and tables, record batches and arrays get fingerprints (:mod:`hamilton.plugins.pyarrow_fingerprints`).
 
 Loaded lazily (entry point ``pyarrow``) the first time a ``pyarrow`` value is dispatched, so
 ``extract_columns``/``with_columns``/``@check_output`` work on tables (columns are
@@ -7,7 +8,7 @@ Loaded lazily (entry point ``pyarrow``) the first time a ``pyarrow`` value is di
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 
 from hamilton.plugins.hookspecs import hookimpl
 
@@ -30,3 +31,10 @@ def hamilton_validators() -> Collection[type]:
     from hamilton.plugins.narwhals_validators import validators_for
 
     return validators_for((pa.ChunkedArray,), (pa.Table,))
+
+
+@hookimpl
+def hamilton_fingerprinters() -> Mapping[type, Callable[..., str]]:
+    from hamilton.plugins.pyarrow_fingerprints import FINGERPRINTERS
+
+    return FINGERPRINTERS

@@ -1,7 +1,8 @@
-"""The ``numpy`` plugin: ``.npy`` files and 1.x's ``NumpyMatrixResult``.
+"""The ``numpy`` plugin: ``.npy`` files, 1.x's ``NumpyMatrixResult`` and fingerprints of arrays.
 
-Entry point ``numpy``: loaded when a numpy value is first dispatched, or when the format
-``npy`` or the result builder ``"numpy"`` is asked for.
+Entry point ``numpy``: loaded when a numpy value is first dispatched (e.g. fingerprinted for
+the cache), or when the format ``npy`` or the result builder ``"numpy"`` is asked for.
+Fingerprints: :mod:`hamilton.plugins.numpy_fingerprints`.
 """
 
 from __future__ import annotations
@@ -115,3 +116,10 @@ def hamilton_materializers() -> Collection[type]:
 @hookimpl
 def hamilton_result_builders() -> Mapping[str, Callable[..., object]]:
     return {"numpy": NumpyMatrixResult}
+
+
+@hookimpl
+def hamilton_fingerprinters() -> Mapping[type, Callable[..., str]]:
+    from hamilton.plugins.numpy_fingerprints import FINGERPRINTERS
+
+    return FINGERPRINTERS

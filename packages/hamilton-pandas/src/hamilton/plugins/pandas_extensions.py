@@ -9,7 +9,8 @@ asked for. It contributes
 * 1.x's loaders/savers (``csv``, ``parquet``, ``feather``, ``json``, ``pickle``, ``excel``,
   ``sql``, ``xml``, ``html``, ``stata``, ``orc``, ``table``, ``fwf``, ``spss``);
 * result builders ``"pandas"`` and ``"pandas_strict"``;
-* fingerprinting of frames and series (for caching).
+* fingerprints of frames, series, indexes, extension arrays and timestamps, for caching
+  (:mod:`hamilton.plugins.pandas_fingerprints`).
 
 1.x's module-level names (``DATAFRAME_TYPE``, ``Pandas*Reader``...) stay importable from here.
 """
@@ -41,22 +42,6 @@ def fill_with_scalar_pandas(df: pd.DataFrame, column_name: str, value: Any) -> p
     return df.assign(**{column_name: value})
 
 
-def fingerprint_pandas(value: pd.DataFrame | pd.Series, *args: Any, depth: int = 0, **kwargs: Any) -> str:
-    """A content hash of a frame or series: values, index and column names (not memory layout)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-    except TypeError:  # unhashable cells (lists, dicts): fall back to the pickled bytes
-        import pickle
-
-        digest.update(pickle.dumps(value))
-    names = value.columns if isinstance(value, pd.DataFrame) else [value.name]
-    digest.update(repr([str(name) for name in names]).encode())
-    return digest.hexdigest()
-
-
 @hookimpl
 def hamilton_dataframe_backends() -> Collection[object]:
     from hamilton.plugins.pandas_backend import PandasBackend
@@ -85,4 +70,6 @@ def hamilton_result_builders() -> Mapping[str, Callable[..., object]]:
 
 @hookimpl
 def hamilton_fingerprinters() -> Mapping[type, Callable[..., str]]:
-    return {pd.DataFrame: fingerprint_pandas, pd.Series: fingerprint_pandas}
+    from hamilton.plugins.pandas_fingerprints import FINGERPRINTERS
+
+    return FINGERPRINTERS

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hamilton.caching.cache_key import decode_key
@@ -36,6 +36,11 @@ class InMemoryMetadataStore(MetadataStore):
     def set(self, cache_key: str, data_version: str, run_id: str, **kwargs: Any) -> None:
         self._data_versions[cache_key] = data_version
         self._cache_keys_by_run.setdefault(run_id, []).append(cache_key)
+
+    def set_many(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """:meth:`set` for ``(cache_key, data_version, run_id, node_name, code_version)`` rows."""
+        for cache_key, data_version, run_id, _, _ in rows:
+            self.set(cache_key=cache_key, data_version=data_version, run_id=run_id)
 
     def get(self, cache_key: str, **kwargs: Any) -> str | None:
         return self._data_versions.get(cache_key)
@@ -110,6 +115,10 @@ class InMemoryResultStore(ResultStore):
 
     def set(self, data_version: str, result: Any, **kwargs: Any) -> None:
         self._results[data_version] = StoredResult.new(value=result)
+
+    def lookup(self, data_version: str) -> StoredResult | None:
+        """The entry of ``data_version``, or ``None`` when there is none."""
+        return self._results.get(data_version)
 
     def get(self, data_version: str, **kwargs: Any) -> Any | None:
         stored = self._results.get(data_version)
