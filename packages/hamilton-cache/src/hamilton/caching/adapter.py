@@ -169,6 +169,8 @@ class HamiltonCacheAdapter(
         # what do_node_execute did, for post_node_execute: (run, node, task) -> (cache key, version)
         # of a computed result to store, or None for one read from the cache
         self._outcomes: dict[tuple[str, str, str | None], tuple[str, str] | None] = {}
+        # (node, task) -> (code version, dependencies' data versions, cache key) of its last key
+        self._previous_keys: dict[tuple[str, str | None], tuple[str, dict[str, str], str]] = {}
         self._events = EventLog(self._log_file() if self.log_to_file else None)
         self._transient()
 
@@ -623,7 +625,17 @@ class HamiltonCacheAdapter(
         code_version = code_versions.get(node_name)
         if code_version is None:  # a node outside the planned path (e.g. added by an executor)
             code_version = code_versions[node_name] = self.version_code(node_name, run_id=run_id)
-        self._set_cache_key(run_id, node_name, create_cache_key(node_name, code_version, dependencies), task_id)
+        self._set_cache_key(run_id, node_name, self._cache_key(node_name, code_version, dependencies, task_id), task_id)
+
+    def _cache_key(self, node_name: str, code_version: str, dependencies: dict[str, str], task_id: str | None) -> str:
+        """``create_cache_key``, remembered per node: a re-run mostly builds the keys of the run
+        before, and compressing them again would be a third of its cost per node."""
+        previous = self._previous_keys.get((node_name, task_id))
+        if previous is not None and previous[0] == code_version and previous[1] == dependencies:
+            return previous[2]
+        cache_key = create_cache_key(node_name, code_version, dependencies)
+        self._previous_keys[(node_name, task_id)] = (code_version, dependencies, cache_key)
+        return cache_key
 
     def _store_metadata_for(self, run_id: str, node_name: str, cache_key: str, result: Any, task_id: str | None) -> Any:
         """Version a computed result, record it and queue it for storing; returns the result as

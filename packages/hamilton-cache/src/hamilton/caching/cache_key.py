@@ -8,14 +8,12 @@ without dependencies), zlib-compressed (level 3) and base64-encoded.
 from __future__ import annotations
 
 import base64
-import functools
 import zlib
 from collections.abc import Mapping
 
 NO_DEPENDENCIES = "<none>"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a re-run packs the same dependency texts again
 def _pack(text: str) -> str:
     return base64.b64encode(zlib.compress(text.encode(), level=3)).decode()
 
