@@ -191,14 +191,16 @@ def test_a_denied_plugin_is_skipped_and_reported(run_fresh):
 import json, hamilton.plugins
 from hamilton import fingerprinting
 from hamilton_example_plugin import Table
-fingerprint = fingerprinting.hash_value(Table({"a": [1]}))
+from hamilton_example_plugin.fingerprint import fingerprint_table
+table = Table({"a": [1]})
+fingerprint = fingerprinting.hash_value(table)
 (info,) = [i for i in hamilton.plugins.list_plugins() if i.name == "hamilton_example_plugin"]
-print(json.dumps({"fingerprint": fingerprint, "status": info.status, "reason": info.reason}))
+print(json.dumps({"by_plugin": fingerprint == fingerprint_table(table), "status": info.status, "reason": info.reason}))
 """,
         HAMILTON_PLUGINS_DENY=PLUGIN,
     )
-    # Without the plugin, core cannot fingerprint a Table (it has no __dict__ to fall back on).
-    assert seen == {"fingerprint": "<unhashable>", "status": "skipped", "reason": "denied by HAMILTON_PLUGINS_DENY"}
+    # Without the plugin, core fingerprints a Table by its class and state, never through the plugin.
+    assert seen == {"by_plugin": False, "status": "skipped", "reason": "denied by HAMILTON_PLUGINS_DENY"}
 
 
 def test_loads_in_strict_mode_without_warnings(run_fresh):

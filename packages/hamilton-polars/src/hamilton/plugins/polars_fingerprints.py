@@ -26,6 +26,8 @@ hold): it gets no fingerprint.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 from typing import Any
 
@@ -36,10 +38,18 @@ from hamilton.fingerprinting import UNHASHABLE, Hasher
 from hamilton.plugins.fingerprint_buffers import ByteStream, qualified_name
 
 
+@functools.cache
+def _numpy_installed() -> bool:
+    """Whether polars can hand out numpy views (without numpy, ``to_numpy`` panics in Rust)."""
+    return importlib.util.find_spec("numpy") is not None
+
+
 def _physical_buffers(series: pl.Series) -> list[Any] | None:
     """The column's numeric buffers, one per chunk, without copying; None if there are none."""
     dtype = series.dtype
     if series.null_count() or not (dtype.is_integer() or dtype.is_float() or dtype.is_temporal()):
+        return None
+    if not _numpy_installed():
         return None
     physical = series.to_physical() if dtype.is_temporal() else series  # to_physical runs a query
     if not (physical.dtype.is_integer() or physical.dtype.is_float()):
