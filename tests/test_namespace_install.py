@@ -278,6 +278,7 @@ def layers(wheelhouse: pathlib.Path, tmp_path_factory: pytest.TempPathFactory):
         "hamilton-nstest-alpha",
         "hamilton-nstest-beta",
         "hamilton-cache",
+        "xxhash",  # hamilton-cache's dependency (--no-deps: the layer lists what it ships)
         "hamilton-tracking",
         "apache-hamilton-contrib",
     )

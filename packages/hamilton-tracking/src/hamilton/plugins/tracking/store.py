@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,11 +130,32 @@ def connect(db_file: Path, *, create: bool, check_same_thread: bool = True) -> s
                 f"version {SCHEMA_VERSION} at most. Upgrade hamilton-tracking (pip install -U hamilton-tracking)."
             )
         if version < SCHEMA_VERSION and create:
-            _create_schema(connection)
+            _create_schema_when_free(connection)
         return connection
     except BaseException:
         connection.close()
         raise
+
+
+def _create_schema_when_free(connection: sqlite3.Connection) -> None:
+    """:func:`_create_schema`, retried while another process holds the new database.
+
+    Two processes opening a new database at once race to switch it to WAL; the loser's switch
+    fails at once with "database is locked" (SQLite does not wait there: waiting could
+    deadlock), which would lose that process's first run. It waits its turn instead, for up to
+    the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            _create_schema(connection)
+            return
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
