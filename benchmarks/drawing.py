@@ -12,10 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import report
+import snippets
 from measure import on_random_2000
 from venvs import Venv
 
-_SNIPPET = """
+_SNIPPET = (
+    """
 import json, logging, sys, time
 logging.disable(logging.WARNING)
 sys.path.insert(0, sys.argv[1])
@@ -25,30 +27,25 @@ import bench_random_2000 as flow
 
 dr = driver.Builder().with_modules(flow).build()
 
-def best(function):
-    function()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples)
-
-out = {"graphviz_object": best(lambda: dr.display_all_functions())}
+"""
+    + snippets.BEST
+    + """
+out = {"graphviz_object": best(warm_up=True, function=lambda: dr.display_all_functions())}
 try:
     from hamilton import rendering  # only Hamilton 2 has renderers other than graphviz
 except ImportError:
     pass
 else:
-    out["mermaid_text"] = best(lambda: str(dr.display_all_functions(renderer="mermaid")))
+    out["mermaid_text"] = best(warm_up=True, function=lambda: str(dr.display_all_functions(renderer="mermaid")))
     from hamilton import plugins
     from hamilton.graph_types import HamiltonGraph
     graph, mermaid = HamiltonGraph(dr.graph.public_nodes()), plugins.renderer("mermaid")
-    out["mermaid_render"] = best(lambda: mermaid.render(graph))
+    out["mermaid_render"] = best(warm_up=True, function=lambda: mermaid.render(graph))
     edges = [(d, n.name) for n in dr.list_available_variables() for d in n.required_dependencies]
-    out["plain_text"] = best(lambda: "flowchart LR\\n" + "\\n".join(f"  {a} --> {b}" for a, b in edges))
+    out["plain_text"] = best(warm_up=True, function=lambda: "flowchart LR\\n" + "\\n".join(f"  {a} --> {b}" for a, b in edges))
 print(json.dumps(out))
 """
+)
 
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 10) -> dict[str, dict[str, float]]:

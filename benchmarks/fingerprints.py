@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 import report
+import snippets
 from measure import _launch
 from venvs import Venv
 
@@ -75,7 +76,8 @@ else:
 print(json.dumps(out))
 """
 
-_FLOOR_SNIPPET = """
+_FLOOR_SNIPPET = (
+    """
 import json, os, pathlib, pickle, shutil, sys, tempfile, time
 import numpy as np
 import pandas as pd
@@ -94,14 +96,9 @@ sys.path.insert(0, str(scratch))
 import big_frame_flow
 from hamilton import driver
 
-def best(function):
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples)
-
+"""
+    + snippets.BEST
+    + """
 def compute_and_write():
     value = big_frame_flow.frame(1)
     with open(scratch / "floor.pkl", "wb") as handle:
@@ -132,6 +129,7 @@ out["read_back"] = [e.event_type.value for e in events["frame"]] == ["get_result
 shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps(out))
 """
+)
 
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 5) -> dict[str, dict[str, float]]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import report
+import snippets
 from measure import on_random_2000
 from venvs import Venv
 
-_SNIPPET = """
+_SNIPPET = (
+    """
 import json, os, pickle, sys, tempfile, time
 sys.path.insert(0, sys.argv[1])
 repeats = int(sys.argv[2])
@@ -36,28 +38,23 @@ small.small_a, small.small_b = small_a, small_b
 small_a.__module__ = small_b.__module__ = "small_flow"
 sys.modules["small_flow"] = small
 
-def best(function):
-    function()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return min(samples)
-
+"""
+    + snippets.BEST
+    + """
 out = {}
 for label, module, target in (("small", small, "small_b"), ("large", large, "n50")):
     dr = driver.Builder().with_modules(module).build()
     path = os.path.join(folder, label + ".pkl")
-    out[label] = best(lambda: dr.materialize(to.pickle(id="saved", dependencies=[target], path=path), inputs={"x": 1}))
+    out[label] = best(warm_up=True, function=lambda: dr.materialize(to.pickle(id="saved", dependencies=[target], path=path), inputs={"x": 1}))
 
 def plain_small():
     with open(os.path.join(folder, "plain.pkl"), "wb") as handle:
         pickle.dump(small_b(small_a(1)), handle)
 
-out["plain_small"] = best(plain_small)
+out["plain_small"] = best(plain_small, warm_up=True)
 print(json.dumps(out))
 """
+)
 
 
 def measure(venvs: list[Venv], scratch: Path, repeats: int = 30) -> dict[str, dict[str, float]]:

@@ -35,8 +35,9 @@ class Noop(lifecycle.NodeExecutionHook):
         pass
 """
 
-# ``best(function)``: the fastest of ``repeats`` calls, per node of the chain.
-BEST_PER_NODE = """
+# ``best(function)``: seconds of the fastest of ``repeats`` calls (after one unmeasured call
+# with ``warm_up``). Expects ``repeats`` and ``time`` defined before it.
+BEST = """
 def best(function, repeats=repeats, warm_up=False):
     if warm_up:
         function()
@@ -45,5 +46,14 @@ def best(function, repeats=repeats, warm_up=False):
         start = time.perf_counter()
         function()
         samples.append(time.perf_counter() - start)
-    return min(samples) / n
+    return min(samples)
 """
+
+# ``best(function)``: the same, per node of the chain (expects ``n``).
+BEST_PER_NODE = (
+    BEST.replace("def best(", "def best_total(")
+    + """
+def best(function, repeats=repeats, warm_up=False):
+    return best_total(function, repeats, warm_up) / n
+"""
+)
