@@ -71,6 +71,7 @@ def code_digest(code: types.CodeType) -> str:
 
 def _compute_code_digest(code: types.CodeType) -> str:
     hasher = Hasher("code").add_text(code.co_name).add_buffer(code.co_code)
+    hasher.add_buffer(getattr(code, "co_exceptiontable", b""))  # which handler catches what (3.11+)
     for number in (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags):
         hasher.add_int(number)
     for names in (code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars):
@@ -381,26 +382,15 @@ def _buffer_digest(value: Any) -> str | None:
 
 
 def _state_digest(value: Any, depth: int) -> str:
-    cls = type(value)
-    attributes = getattr(value, "__dict__", None)
-    slots = {}
-    for name in _slots_of(cls):
-        try:
-            slots[name] = getattr(value, name)
-        except AttributeError:  # an unset slot
-            continue
-    if not isinstance(attributes, dict):
-        attributes = {}
+    state = instance_state(value)
     buffer = _buffer_digest(value)
-    if not attributes and not slots:
+    if not state:
         # nothing but identity (two such objects cannot be told apart), unless it holds data
         return buffer if buffer is not None else UNHASHABLE
-    hasher = Hasher("object").add_text(class_digest(cls))
+    hasher = Hasher("object").add_text(class_digest(type(value)))
     if buffer is not None:
         hasher.add_text(buffer)
-    if not hasher.add_value(attributes, depth) or not hasher.add_value(slots, depth):
-        return UNHASHABLE
-    return hasher.hexdigest()
+    return hasher.hexdigest() if hasher.add_value(state, depth) else UNHASHABLE
 
 
 def _reduce_digest(value: Any, depth: int) -> str:

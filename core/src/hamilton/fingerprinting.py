@@ -261,11 +261,11 @@ def _flat_items(mapping: Mapping) -> Any:
         yield value
 
 
-def _digest_of(value: Any, depth: int, root_kind: int | None = None) -> bytes:
+def _digest_of(value: Any, depth: int) -> bytes:
     if depth > MAX_DEPTH:
         raise Unhashable(type(value))
     sink = _Sink()
-    _walk(value, depth, sink, root_kind)
+    _walk(value, depth, sink)
     return sink.digest()
 
 

@@ -11,6 +11,7 @@ import collections
 import dataclasses
 import datetime
 import itertools
+import logging
 import math
 import pathlib
 import textwrap
@@ -149,6 +150,35 @@ def test_a_node_whose_closure_changed_is_recomputed(tmp_path):
     assert cached(factory_module(2), tmp_path).execute(["scaled"], inputs={"x": 5}) == {"scaled": 10}
     assert cached(factory_module(3), tmp_path).execute(["scaled"], inputs={"x": 5}) == {"scaled": 15}
     assert cached(factory_module(2), tmp_path).execute(["scaled"], inputs={"x": 5}) == {"scaled": 10}
+
+
+def test_a_node_closing_over_a_value_without_fingerprint_is_recomputed_every_run(tmp_path, caplog):
+    """Its closure could change without its source changing: it is never served from the cache,
+    and the warning names the variable, its type, and what to do."""
+    import threading
+
+    calls = []
+
+    def make(lock):
+        def guarded(x: int) -> int:
+            with lock:
+                calls.append(x)
+                return x + 1
+
+        return guarded
+
+    flow = ad_hoc_utils.create_temporary_module(make(threading.Lock()), module_name=f"locked_flow_{next(_modules)}")
+    with caplog.at_level(logging.WARNING, logger="hamilton.caching"):
+        for _ in range(2):
+            assert cached(flow, tmp_path).execute(["guarded"], inputs={"x": 1}) == {"guarded": 2}
+    assert calls == [1, 1]
+    assert any(
+        "Node `guarded` cannot be cached" in message
+        and "`lock`" in message
+        and "lock" in message.lower()
+        and "hash_value.register" in message
+        for message in caplog.messages
+    ), caplog.messages
 
 
 def exec_module(body: str) -> types.ModuleType:

@@ -181,3 +181,29 @@ def test_a_locked_database_error_names_the_file_and_the_remedy(tmp_path):
     assert 'connection_kwargs={"timeout": seconds}' in message
     store.initialize("later-run")
     assert store.get_run_ids() == ["later-run"]
+
+
+def test_a_metadata_store_refusing_the_runs_entries_does_not_fail_the_run(tmp_path, caplog):
+    """The run's results are computed already: it returns them, warns what is not recorded,
+    and the next run recomputes those nodes (never reads anything unrecorded)."""
+    import logging
+
+    class Locked(InMemoryMetadataStore):
+        def set_many(self, rows):
+            raise OSError("the metadata store is locked")
+
+    flow = module(CHAIN)
+    store = Locked()
+    dr = (
+        driver.Builder()
+        .with_modules(flow)
+        .with_cache(metadata_store=store, result_store=FileResultStore(str(tmp_path)))
+        .build()
+    )
+    with caplog.at_level(logging.WARNING, logger="hamilton.caching"):
+        assert dr.execute(["c"], inputs={"x": 1}) == {"c": 6}
+    assert any("could not record 3 new result(s)" in m and "a, b, c" in m for m in caplog.messages), caplog.messages
+    assert len(store) == 0
+    flow.CALLS.clear()
+    assert dr.execute(["c"], inputs={"x": 1}) == {"c": 6}
+    assert flow.CALLS == ["a", "b", "c"]

@@ -107,7 +107,7 @@ class EventLog:
         self.runs: dict[str, list[Record]] = {}
         self.log_file = log_file
         self._file_lock = threading.Lock()
-        self._echo = log_file is not None
+        self._echo = log_file is not None or logger.isEnabledFor(logging.INFO)
 
     def __getstate__(self) -> dict:
         return {"runs": self.runs, "log_file": self.log_file}

@@ -28,19 +28,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hamilton.caching.adapter")
 
 
-def _closure_fingerprint(function: Any) -> str | None:
-    """The fingerprint of a function's closure values; '' without a closure; None if unhashable."""
+def _closure_fingerprint(function: Any) -> tuple[str, str | None]:
+    """The fingerprint of a function's closure values ('' without a closure), and what in the
+    closure has none (``None`` when everything has one)."""
     cells = getattr(function, "__closure__", None)
     if not cells:
-        return ""
+        return "", None
     values = []
-    for cell in cells:
+    for name, cell in zip(function.__code__.co_freevars, cells, strict=True):
         try:
-            values.append((cell.cell_contents,))
+            value = cell.cell_contents
         except ValueError:  # a cell not filled yet
             values.append(())
-    fingerprint = fingerprinting.hash_value(tuple(values))
-    return None if fingerprinting.is_unhashable(fingerprint) else fingerprint
+            continue
+        if fingerprinting.is_unhashable(fingerprinting.hash_value(value)):
+            return "", f"`{name}` (a {type(value).__module__}.{type(value).__qualname__})"
+        values.append((value,))
+    return fingerprinting.hash_value(tuple(values)), None
 
 
 def node_code_version(node_: Node) -> str:
@@ -52,11 +56,11 @@ def node_code_version(node_: Node) -> str:
     except (OSError, TypeError):  # no source to read: version what the code does
         fingerprint = fingerprinting.hash_value(function)
         if fingerprinting.is_unhashable(fingerprint):
-            return _unversioned(node_, "its source cannot be read and its function has no fingerprint")
+            return _unversioned(node_, "its source cannot be read and its function (or a value it closes over)")
         return _sha256("callable", fingerprint)
-    closure = _closure_fingerprint(function)
-    if closure is None:
-        return _unversioned(node_, "it closes over values that have no fingerprint")
+    closure, culprit = _closure_fingerprint(function)
+    if culprit is not None:
+        return _unversioned(node_, f"its function closes over {culprit}, which")
     return _sha256(version, "closure", closure) if closure else version
 
 
@@ -64,12 +68,12 @@ def _sha256(*parts: str) -> str:
     return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
-def _unversioned(node_: Node, why: str) -> str:
+def _unversioned(node_: Node, what: str) -> str:
     logger.warning(
-        "Node `%s` cannot be cached: %s, so a cached result could be stale. It is recomputed on every "
-        "run. Register a fingerprint for the closed-over type "
-        "(`@hamilton.fingerprinting.hash_value.register(MyType)`) to cache it.",
+        "Node `%s` cannot be cached: %s has no fingerprint, so a cached result could be stale. It is "
+        "recomputed on every run. Register a fingerprint for that type "
+        "(`@hamilton.fingerprinting.hash_value.register(ThatType)`) to cache it.",
         node_.name,
-        why,
+        what,
     )
     return f"{fingerprinting.UNHASHABLE}_{uuid.uuid4()}"

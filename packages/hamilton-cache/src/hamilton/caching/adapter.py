@@ -366,22 +366,35 @@ class HamiltonCacheAdapter(
         )
 
     def _flush_metadata(self) -> None:
-        """Write the queued mappings (one transaction where the store supports it)."""
+        """Write the queued mappings (one transaction where the store supports it). A store that
+        refuses them does not fail the run, whose results are computed already: a warning says
+        what is lost (those nodes are recomputed next time)."""
         with self._pending_lock:
             if not self._pending:
                 return
             rows, self._pending = self._pending, {}
-        set_many = getattr(self.metadata_store, "set_many", None)
-        if set_many is not None:
-            set_many([(key, *row) for key, row in rows.items()])
-            return
-        for cache_key, (data_version, run_id, node_name, code_version) in rows.items():
-            self.metadata_store.set(
-                cache_key=cache_key,
-                data_version=data_version,
-                run_id=run_id,
-                node_name=node_name,
-                code_version=code_version,
+        try:
+            set_many = getattr(self.metadata_store, "set_many", None)
+            if set_many is not None:
+                set_many([(key, *row) for key, row in rows.items()])
+                return
+            for cache_key, (data_version, run_id, node_name, code_version) in rows.items():
+                self.metadata_store.set(
+                    cache_key=cache_key,
+                    data_version=data_version,
+                    run_id=run_id,
+                    node_name=node_name,
+                    code_version=code_version,
+                )
+        except Exception as error:
+            nodes = sorted({row[2] for row in rows.values()})
+            logger.warning(
+                "The cache could not record %d new result(s) in %s (%r); nodes %s will be recomputed "
+                "next time. Their results are correct in this run.",
+                len(rows),
+                type(self.metadata_store).__name__,
+                error,
+                ", ".join(nodes[:10]) + (" ..." if len(nodes) > 10 else ""),
             )
 
     def _forget(self, cache_key: str) -> None:
