@@ -102,3 +102,14 @@ def on_random_2000(venvs: list[Venv], scratch: Path, snippet: str, folder: str, 
         venv.label: json.loads(_launch(venv, ["-c", snippet, str(modules), str(repeats)], scratch)[1].stdout)
         for venv in venvs
     }
+
+
+def launch_json(venv: Venv, args: list[str], scratch: Path) -> dict[str, Any]:
+    """The JSON object a snippet prints last, or ``{"error": <last stderr line>}`` if it crashed
+    (so that one broken measurement does not abort a whole benchmark run)."""
+    done = subprocess.run([str(venv.python), *args], capture_output=True, text=True, env=clean_env(), cwd=scratch)
+    reports = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not reports:
+        tail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        return {"error": tail[0][:300]}
+    return json.loads(reports[-1])

@@ -97,6 +97,13 @@ def fmt_time(value: Any) -> str:
     return f"{value / 1e-9:.3g} ns"
 
 
+def fmt_cell(value: Any) -> str:
+    """A time; for an error string (``"TypeError: ..."``) only the exception's name."""
+    if isinstance(value, str) and ":" in value:
+        return value.split(":", 1)[0]
+    return fmt_time(value)
+
+
 def fmt_number(value: float) -> str:
     """Three significant figures, without exponents for large values (``2,350``)."""
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"

@@ -1,9 +1,10 @@
 """Benchmark this repository's Hamilton against apache-hamilton 1.90.0.
 
-    python3 benchmarks/run.py             # full run, about 2 minutes (plus venv setup)
+    python3 benchmarks/run.py             # full run, about 10 minutes (plus venv setup)
     python3 benchmarks/run.py --quick     # fewer repeats and sizes, under a minute
     python3 benchmarks/run.py --reuse     # do not reinstall core into the 'current' venv
     python3 benchmarks/run.py --markdown  # print markdown tables instead of plain text
+    python3 benchmarks/run.py --only async,hooks  # some sections only (see --help for the names)
 
 Measures cold ``import hamilton.driver``, graph build and execution of generated DAGs
 (chain / fan-in / random) against plain Python calls of the same functions, and long
@@ -37,6 +38,7 @@ import materialize
 import parallel
 import plugin_discovery
 import report
+import schedules
 import tracking
 from dag_gen import SHAPES, write_module
 from measure import cold_import, run_workload
@@ -44,6 +46,23 @@ from venvs import BENCH_DIR, REPO_DIR, Venv, ensure_current, ensure_reference
 
 RESULTS_FILE = BENCH_DIR / "results" / "latest.json"
 COMPARED_CHAIN_SIZES = (500, 2_000)  # 1.90.0 still runs 500; 2,000 shows its RecursionError
+# What --only selects, in the order of the run.
+SECTIONS = (
+    "import",
+    "discovery",
+    "decorated",
+    "hooks",
+    "cache",
+    "fingerprints",
+    "materialize",
+    "parallel",
+    "drawing",
+    "dataframe",
+    "async",
+    "schedule",
+    "tracking",
+    "workloads",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,7 @@ class Settings:
     long_chain: int  # the chain only the current version can run
     budget: float  # seconds per measured stage after which repeats stop early
     cache_chains: tuple[int, ...]  # chain lengths of the cached re-run growth figure
+    timed_repeats: int  # samples of the hooks / async / schedule figures
 
 
 DEFAULT = Settings(
@@ -67,6 +87,7 @@ DEFAULT = Settings(
     long_chain=100_000,
     budget=15,
     cache_chains=(1_000, 10_000, 100_000),
+    timed_repeats=9,
 )
 QUICK = Settings(
     repeats=3,
@@ -76,6 +97,7 @@ QUICK = Settings(
     long_chain=20_000,
     budget=2,
     cache_chains=(1_000, 10_000),
+    timed_repeats=3,
 )
 
 
@@ -151,8 +173,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="steady-state executions per DAG")
     parser.add_argument("--launches", type=int, help="interpreter launches for the cold-import figure")
     parser.add_argument("--long-chain", type=int, help="size of the chain run by the current version only")
-    parser.add_argument("--output", type=Path, default=RESULTS_FILE, help="where to write the raw JSON")
+    parser.add_argument("--output", type=Path, help="where to write the raw JSON (default: results/latest.json)")
+    parser.add_argument(
+        "--only",
+        type=_sections,
+        default=SECTIONS,
+        help=f"comma-separated sections to run, of: {', '.join(SECTIONS)} (default: all)",
+    )
     return parser.parse_args()
+
+
+def _sections(text: str) -> tuple[str, ...]:
+    chosen = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}")
+    return chosen
 
 
 def main() -> None:
@@ -160,59 +196,86 @@ def main() -> None:
     settings = QUICK if args.quick else DEFAULT
     overrides = {"repeats": args.repeats, "launches": args.launches, "long_chain": args.long_chain}
     settings = replace(settings, **{key: value for key, value in overrides.items() if value is not None})
+    only = set(args.only)
+    everything = only == set(SECTIONS)
+    output = args.output or (RESULTS_FILE if everything else RESULTS_FILE.with_name(f"only-{'-'.join(args.only)}.json"))
     started, load_before = time.perf_counter(), os.getloadavg()
 
     log("preparing venvs (pass --reuse to skip reinstalling core)")
     current, reference = ensure_current(args.reuse), ensure_reference()
     venvs = {venv.label: venv for venv in (current, reference)}
+    both, cur, ref = [current, reference], current.label, reference.label
+    raw: dict[str, Any] = {}  # JSON key -> raw numbers
+    tables: list[report.Table] = []
+    found: list[str] = []
     with tempfile.TemporaryDirectory(prefix="hamilton-bench-") as tmp:
         scratch, modules_dir = Path(tmp, "scratch"), Path(tmp, "modules")
         scratch.mkdir()
         modules_dir.mkdir()
-        imports = measure_imports([current, reference], settings, scratch)
-        log("plugin discovery (current only)")
-        discovery = plugin_discovery.measure(current, settings.launches, scratch)
-        log("500 decorated functions")
-        decorated_builds = decorated.measure([current, reference], scratch)
-        log("hook overhead")
-        hook_costs = hooks.measure([current, reference], scratch)
-        log("result cache")
-        cache_costs = caching.measure([current, reference], scratch)
-        log("result cache on long chains (current only)")
-        long_cache_costs = caching.measure_long_chains(current, scratch, settings.cache_chains)
-        log("fingerprints of a 160 MB frame")
-        fingerprint_costs = fingerprints.measure([current, reference], scratch)
-        log("materialize")
-        materialize_costs = materialize.measure([current, reference], scratch)
-        log("dynamic execution")
-        parallel_costs = parallel.measure([current, reference], scratch)
-        log("drawing")
-        render_costs = drawing.measure([current, reference], scratch)
-        log("async driver")
-        async_costs = async_run.measure([current, reference], scratch)
-        log("tracking (current only)")
-        tracking_costs = tracking.measure(current, scratch)
-        log("DataFrame result (200 x 1M)")
-        dataframe_costs = dataframe_result.measure([current, reference], scratch)
-        workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
+        if "import" in only:
+            raw["imports"] = measure_imports(both, settings, scratch)
+            tables += report.import_tables(raw["imports"], cur, ref, settings.launches)
+        if "discovery" in only:
+            log("plugin discovery (current only)")
+            raw["plugin_discovery"] = plugin_discovery.measure(current, settings.launches, scratch)
+            tables.append(plugin_discovery.table(raw["plugin_discovery"], cur, settings.launches))
+        if "decorated" in only:
+            log("500 decorated functions")
+            raw["decorated"] = decorated.measure(both, scratch)
+            tables.append(decorated.table(raw["decorated"], cur, ref))
+        if "hooks" in only:
+            log("hook overhead")
+            raw["hooks"] = hooks.measure(both, scratch, settings.timed_repeats)
+            tables += hooks.tables(raw["hooks"], cur, ref)
+        if "cache" in only:
+            log("result cache")
+            raw["caching"] = caching.measure(both, scratch)
+            tables.append(caching.table(raw["caching"], cur, ref))
+            log("result cache on long chains (current only)")
+            raw["caching_long_chains"] = caching.measure_long_chains(current, scratch, settings.cache_chains)
+            tables.append(caching.long_chain_table(raw["caching_long_chains"], cur))
+        if "fingerprints" in only:
+            log("fingerprints of a 160 MB frame")
+            raw["fingerprints"] = fingerprints.measure(both, scratch)
+            tables += fingerprints.tables(raw["fingerprints"], cur, ref)
+        if "materialize" in only:
+            log("materialize")
+            raw["materialize"] = materialize.measure(both, scratch)
+            tables.append(materialize.table(raw["materialize"], cur, ref))
+        if "parallel" in only:
+            log("dynamic execution")
+            raw["parallel"] = parallel.measure(both, scratch)
+            tables.append(parallel.table(raw["parallel"], cur, ref))
+        if "drawing" in only:
+            log("drawing")
+            raw["render"] = drawing.measure(both, scratch)
+            tables.append(drawing.table(raw["render"], cur, ref))
+        if "dataframe" in only:
+            log("DataFrame result (200 x 1M)")
+            raw["dataframe_result"] = dataframe_result.measure(both, scratch)
+            tables.append(dataframe_result.table(raw["dataframe_result"], cur, ref))
+        if "async" in only:
+            log("async nodes: fan-out, chain, Parallelizable block")
+            raw["async"] = async_run.measure(both, scratch, settings.timed_repeats)
+            tables += async_run.tables(raw["async"], cur, ref)
+            found += async_run.errors(raw["async"])
+        if "schedule" in only:
+            log("schedules: ready vs levels")
+            raw["schedules"] = schedules.measure(both, scratch, max(3, settings.timed_repeats * 2 // 3))
+            tables += schedules.tables(raw["schedules"], cur, ref)
+            found += schedules.errors(raw["schedules"])
+        if "tracking" in only:
+            log("tracking (current only)")
+            raw["tracking"] = tracking.measure(current, scratch)
+            tables.append(tracking.table(raw["tracking"], cur))
+        if "workloads" in only:
+            workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
+            for workload in workloads:
+                report.compare_to_plain(workload)
+            raw["workloads"] = workloads
+            tables += report.workload_tables(workloads, cur, ref, settings.repeats)
+            found += report.notes(workloads, settings.repeats)
 
-    for workload in workloads:
-        report.compare_to_plain(workload)
-    tables = report.import_tables(imports, current.label, reference.label, settings.launches)
-    tables.append(plugin_discovery.table(discovery, current.label, settings.launches))
-    tables.append(decorated.table(decorated_builds, current.label, reference.label))
-    tables.append(hooks.table(hook_costs, current.label, reference.label))
-    tables.append(caching.table(cache_costs, current.label, reference.label))
-    tables.append(caching.long_chain_table(long_cache_costs, current.label))
-    tables += fingerprints.tables(fingerprint_costs, current.label, reference.label)
-    tables.append(materialize.table(materialize_costs, current.label, reference.label))
-    tables.append(parallel.table(parallel_costs, current.label, reference.label))
-    tables.append(drawing.table(render_costs, current.label, reference.label))
-    tables.append(dataframe_result.table(dataframe_costs, current.label, reference.label))
-    tables.append(async_run.table(async_costs, current.label, reference.label))
-    tables.append(tracking.table(tracking_costs, current.label))
-    tables += report.workload_tables(workloads, current.label, reference.label, settings.repeats)
-    found = report.notes(workloads, settings.repeats)
     elapsed = time.perf_counter() - started
     meta = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -223,44 +286,23 @@ def main() -> None:
         "load_average_before": load_before[0],
         "load_average_after": os.getloadavg()[0],
         "settings": asdict(settings),
+        "sections": list(args.only),
         "venvs": {label: str(venv.path) for label, venv in venvs.items()},
         "runtime_s": elapsed,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(
-        json.dumps(
-            {
-                "meta": meta,
-                "imports": imports,
-                "plugin_discovery": discovery,
-                "decorated": decorated_builds,
-                "hooks": hook_costs,
-                "caching": cache_costs,
-                "caching_long_chains": long_cache_costs,
-                "fingerprints": fingerprint_costs,
-                "materialize": materialize_costs,
-                "parallel": parallel_costs,
-                "render": render_costs,
-                "dataframe_result": dataframe_costs,
-                "async": async_costs,
-                "tracking": tracking_costs,
-                "workloads": workloads,
-            },
-            indent=1,
-        )
-        + "\n"
-    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"meta": meta, **raw}, indent=1) + "\n")
 
     render = report.render_markdown if args.markdown else report.render_text
     print(
-        f"Hamilton {current.label} (core @ {meta['repository']}) vs {reference.label}; Python {meta['python']}, "
+        f"Hamilton {cur} (core @ {meta['repository']}) vs {ref}; Python {meta['python']}, "
         f"{meta['cpus']} CPUs, load average {load_before[0]:.2f} -> {meta['load_average_after']:.2f}.\n"
         f"Times are medians; '{report.NOT_RUN}' = not run; RecursionError = that version failed.\n"
     )
     print("\n\n".join(render(table) for table in tables))
     if found:
         print("\nNotes:\n" + "\n".join(f"- {note}" for note in found))
-    print(f"\nRaw numbers: {args.output}; total runtime {elapsed:.0f} s.")
+    print(f"\nRaw numbers: {output}; total runtime {elapsed:.0f} s.")
 
 
 if __name__ == "__main__":

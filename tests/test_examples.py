@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import REPO, run
 
@@ -71,3 +73,32 @@ def test_tracking_with_core_alone_prints_the_install_hint(core_python, tmp_path)
 def test_caching_with_core_alone_prints_the_install_hint(core_python, tmp_path):
     result = run(core_python, str(REPO / "examples" / "caching" / "run.py"), cwd=tmp_path)
     assert result.stdout.splitlines() == ['caching: the cache is not installed (pip install "apache-hamilton[cache]")']
+
+
+def test_async_fanout_overlaps_requests_within_the_limit(core_python, tmp_path):
+    """The local server counts the requests it answers at the same moment: no wall-clock thresholds."""
+    result = run(core_python, str(REPO / "examples" / "async_fanout" / "run.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    # one "server: <requests> requests, max in flight <n>" line per part (1, 2 and 4)
+    plain, fan_out, from_async = [
+        tuple(int(number) for number in re.findall(r"\d+", line)) for line in lines if line.startswith("server: ")
+    ]
+    # 1. three independent async nodes under a sync dr.execute(): they overlap
+    assert lines[1] == "kettle ($5.75): 4.7 stars from 3 reviews, 7 in stock"
+    assert plain[0] == 3
+    assert 1 < plain[1] <= 3
+    # 2. the fan-out: every item requested, more than one at once, never more than max_tasks
+    requests, max_in_flight, limit = fan_out
+    assert requests == 12
+    assert limit == 4
+    assert 1 < max_in_flight <= limit
+    assert "12 items worth $151.50; cheapest kettle ($5.75), dearest timer ($19.50)" in lines
+    # 3. keep going: the unknown id fails alone; what does not depend on it is still computed
+    assert "failed:  item[2]: HTTPStatusError: GET /items/99 -> 404 Not Found" in lines
+    (skipped,) = [line.removeprefix("skipped: ").split(", ") for line in lines if line.startswith("skipped: ")]
+    assert "catalog" in skipped
+    assert "result:  product_page: teapot ($7.00): 4.3 stars from 3 reviews, 3 in stock" in lines
+    # 4. three aexecute() runs gathered on one event loop overlap with each other
+    assert from_async[0] == 9
+    assert 3 < from_async[1] <= 9

@@ -142,18 +142,56 @@ def test_display_graph_is_refused_and_raw_execute_returns_a_dict():
     assert run(main()) == {"total": 4}
 
 
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda b: b.enable_dynamic_execution(allow_experimental_mode=True), "enable_dynamic_execution"),
-        (lambda b: b.with_materializers(), "with_materializers"),
-        (lambda b: b.with_adapter(base.DictResult()), "Use with_adapters instead"),
-        (lambda b: b.with_cache(), "with_cache"),
-    ],
-)
-def test_the_async_builder_refuses_what_the_async_driver_cannot_do(call, message):
-    with pytest.raises(ValueError, match=message):
-        call(async_driver.Builder())
+def test_the_async_builder_refuses_a_legacy_adapter_as_in_1x():
+    with pytest.raises(ValueError, match="Use with_adapters instead"):
+        async_driver.Builder().with_adapter(base.DictResult())
+
+
+def test_the_async_builder_caches_async_nodes(tmp_path):
+    source = """
+import asyncio
+
+CALLS = []
+
+async def fetched(x: int) -> int:
+    CALLS.append(x)
+    await asyncio.sleep(0)
+    return x * 10
+
+def report(fetched: int) -> str:
+    return f"got {fetched}"
+"""
+    flow = module(source, "cached_async_flow")
+
+    async def main():
+        dr = await async_driver.Builder().with_modules(flow).with_cache(path=tmp_path).build()
+        first = await dr.execute(["report"], inputs={"x": 2})
+        second = await dr.execute(["report"], inputs={"x": 2})
+        return first, second
+
+    pytest.importorskip("hamilton.caching")
+    first, second = run(main())
+    assert first == second == {"report": "got 20"}
+    assert flow.CALLS == [2]  # the second run read the awaited value from the cache
+
+
+def test_the_async_builder_materializes(tmp_path):
+    from hamilton.io.materialization import to
+
+    path = tmp_path / "out.json"
+
+    async def main():
+        dr = (
+            await async_driver.Builder()
+            .with_modules(module())
+            .with_materializers(to.json(id="saved", dependencies=["total"], path=str(path), combine=base.DictResult()))
+            .build()
+        )
+        return await dr.execute(["saved"], inputs={"x": 1})
+
+    result = run(main())
+    assert "saved" in result
+    assert path.read_text().replace(" ", "") == '{"total":4}'
 
 
 def test_one_result_builder_at_most():
@@ -343,7 +381,7 @@ def test_an_async_node_execution_method_wraps_every_node():
     assert sorted(traced.seen) == ["doubled", "plus_one", "total"]
 
 
-def test_parallelizable_nodes_and_materialize_are_refused_with_what_to_do():
+def test_parallelizable_nodes_need_dynamic_execution_and_materialize_is_a_coroutine(tmp_path):
     source = """
 from hamilton.htypes import Collect, Parallelizable
 
@@ -357,14 +395,35 @@ def summed(squared: Collect[int]) -> int:
     return sum(squared)
 """
 
-    async def main():
+    from hamilton.io.materialization import to
+
+    async def refused():
         dr = await built(source=source)
-        with pytest.raises(NotImplementedError, match="materialize"):
-            dr.materialize()
         await dr.execute(["summed"], inputs={"n": 3})
 
     with pytest.raises(driver.InvalidExecutorException, match="enable_dynamic_execution"):
-        run(main())
+        run(refused())
+
+    async def dynamic():
+        flow = module(source, "async_parallel")
+        dr = (
+            await async_driver.Builder()
+            .with_modules(flow)
+            .enable_dynamic_execution(allow_experimental_mode=True)
+            .build()
+        )
+        path = tmp_path / "summed.json"
+        saved, others = await dr.materialize(
+            to.json(id="save", dependencies=["summed"], path=str(path), combine=base.DictResult()),
+            additional_vars=["summed"],
+            inputs={"n": 4},
+        )
+        return saved, others, path.read_text()
+
+    saved, others, text = run(dynamic())
+    assert others == {"summed": 14}
+    assert "save" in saved
+    assert text.replace(" ", "") == '{"summed":14}'
 
 
 def test_the_deprecated_experimental_path_warns_and_gives_the_same_driver():

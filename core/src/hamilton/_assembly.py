@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from hamilton.errors import DuplicateNodeError, TypeMismatchError
+from hamilton.execution.outcome import FALLBACK_TAG
 from hamilton.node import Node, NodeType
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -127,8 +128,13 @@ def wire(nodes: dict[str, Node], config: dict[str, Any], adapter: LifecycleAdapt
         if consumer._node_source is external:
             continue
         dependencies = consumer._dependencies
+        has_fallbacks = FALLBACK_TAG in consumer._tags
         for param, (param_type, _) in consumer._input_types.items():
             producer = nodes.get(param)
+            if has_fallbacks and (producer is None or producer._node_source is external):
+                from hamilton.function_modifiers.fallbacks import refuse_fallback_on_input
+
+                refuse_fallback_on_input(consumer, param)
             if producer is None:
                 producer = nodes[param] = Node(
                     param,

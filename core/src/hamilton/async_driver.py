@@ -6,9 +6,11 @@ every node of a run is an asyncio task that starts once its arguments are comput
 independent branches (e.g. two HTTP calls) overlap. It runs the same execution plan as the
 synchronous driver (see :mod:`hamilton.execution.async_runner`).
 
-As in 1.x: inputs are not type-checked up front and a missing input raises
-``NotImplementedError``; ``materialize`` and Parallelizable/Collect nodes are not supported; sync
-and async variants of the graph and node hooks are all called (sync first).
+It is the ordinary :class:`hamilton.driver.Driver` with coroutine methods: the same engine
+runs both (``driver.Driver.aexecute`` is the same run), so caching, materializers,
+Parallelizable/Collect (``enable_dynamic_execution``) and execution modes work here too. As in
+1.x: inputs are not type-checked up front and a missing input raises ``NotImplementedError``;
+sync and async variants of the graph and node hooks are all called (sync first).
 """
 
 from __future__ import annotations
@@ -16,11 +18,9 @@ from __future__ import annotations
 import inspect
 
 from hamilton import base, driver
-from hamilton.execution.async_runner import run_plan_async
 from hamilton.execution.runner import note_hook_failure
 from hamilton.lifecycle import api as lifecycle_api
 from hamilton.lifecycle import base as lifecycle_base
-from hamilton.node import NodeType
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
@@ -107,6 +107,9 @@ class AsyncDriver(driver.Driver):
         allow_module_overrides: bool = False,
         _graph: Graph | None = None,
         _functions: Sequence[Callable] = (),
+        _materializers: Sequence[Any] = (),
+        _graph_executor: driver.GraphExecutor | None = None,
+        _execution_mode: Any = None,
     ):
         """Build the graph of ``modules`` under ``config``.
 
@@ -135,6 +138,9 @@ class AsyncDriver(driver.Driver):
             _use_legacy_adapter=False,
             _graph=_graph,
             _functions=_functions,
+            _materializers=_materializers,
+            _graph_executor=_graph_executor,
+            _execution_mode=_execution_mode,
         )
 
     async def ainit(self) -> AsyncDriver:
@@ -185,50 +191,39 @@ class AsyncDriver(driver.Driver):
         _refuse_display_graph(display_graph)
         return await self._run_async(self._final_var_names(final_vars), inputs, overrides, build_result=False)
 
-    def materialize(self, *materializers: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "materialize() is not supported by the async driver. Use hamilton.driver.Builder for "
-            "materializers, or save the results of `await dr.execute(...)` yourself."
+    async def materialize(  # type: ignore[override]
+        self,
+        *materializers: Any,
+        additional_vars: list[str | Callable | Any] | None = None,
+        overrides: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> tuple[Any, dict[str, Any]]:
+        """``await dr.materialize(to.json(...), ...)``: :meth:`Driver.materialize`, as a coroutine."""
+        await self.ainit()
+        return await self.amaterialize(
+            *materializers, additional_vars=additional_vars, overrides=overrides, inputs=inputs
         )
 
     async def _run_async(
         self, names: list[str], inputs: dict[str, Any] | None, overrides: dict[str, Any] | None, build_result: bool
     ) -> Any:
         await self.ainit()
-        graph = self.graph
-        plan, given = self._plan(names, inputs or {}, overrides or {}, graph)
-        run_id = driver._new_run_id()
-        await self._graph_hooks(
-            "pre_graph_execute", run_id=run_id, graph=graph, final_vars=names, inputs=inputs, overrides=overrides
-        )
-        result = None
-        error = None
-        try:
-            _check_request(plan)
-            values = await run_plan_async(plan, {**given, **(overrides or {})}, self.adapter, run_id)
-            outputs = {name: await process_value(values[name]) for name in names}
-            build = self.adapter.method_for("do_build_result") if build_result else None
-            result = build(outputs=outputs) if build is not None else outputs
-            return result
-        except Exception as exception:
-            error = exception
-            raise
-        finally:
-            await self._graph_hooks(
-                "post_graph_execute", run_id=run_id, graph=graph, success=error is None, error=error, results=result
-            )
+        return await self._arun(names, inputs, overrides, build_result, check=self._check_async_request)
 
-    async def _graph_hooks(self, point: str, **kwargs: Any) -> None:
-        """Call the sync, then the async implementations of a graph hook."""
-        hook = None
-        try:
-            for hook in self.adapter.hooks_for(point):
-                hook(**kwargs)
-            for hook in self.adapter.hooks_for(point, is_async=True):
-                await hook(**kwargs)
-        except Exception as error:
-            note_hook_failure(error, hook, point)
-            raise
+    def _check_async_request(self, plan: ExecutionPlan, given: Any) -> None:
+        """What the async driver checks before running: inputs are present (not their types, as in 1.x)."""
+        if plan.missing:
+            first, *others = plan.missing
+            also = f" Also missing: {', '.join(others)}." if others else ""
+            consumers = sorted(n.name for n in plan.nodes[first].depended_on_by)
+            raise NotImplementedError(
+                f"{first} was expected to be passed in but was not.{also} Pass it in inputs= "
+                f"(it is needed by {', '.join(consumers)})."
+            )
+        if plan.has_parallel_nodes or not isinstance(self.graph_executor, driver.DefaultGraphExecutor):
+            self.graph_executor.validate([step.node for step in plan.steps])
+        if isinstance(self.graph_executor, driver.TaskBasedGraphExecutor):
+            self.graph_executor.structure(plan)
 
 
 def _refuse_display_graph(display_graph: bool) -> None:
@@ -239,47 +234,11 @@ def _refuse_display_graph(display_graph: bool) -> None:
         )
 
 
-def _check_request(plan: ExecutionPlan) -> None:
-    """What the async driver checks before running: inputs are present (not their types, as in 1.x)."""
-    if plan.missing:
-        first, *others = plan.missing
-        also = f" Also missing: {', '.join(others)}." if others else ""
-        consumers = sorted(n.name for n in plan.nodes[first].depended_on_by)
-        raise NotImplementedError(
-            f"{first} was expected to be passed in but was not.{also} Pass it in inputs= "
-            f"(it is needed by {', '.join(consumers)})."
-        )
-    if plan.has_parallel_nodes:
-        parallel = [step.name for step in plan.steps if step.node.node_role in (NodeType.EXPAND, NodeType.COLLECT)]
-        raise driver.InvalidExecutorException(
-            f"The async driver cannot run Parallelizable/Collect nodes ({', '.join(parallel)}). Run them with "
-            "hamilton.driver.Builder().enable_dynamic_execution(allow_experimental_mode=True)."
-        )
-
-
 class Builder(driver.Builder):
     """Assembles an :class:`AsyncDriver`; ``await builder.build()`` (or ``build_without_init()``).
 
     Its drivers return a dict unless a result builder is added.
     """
-
-    def enable_dynamic_execution(self, *, allow_experimental_mode: bool = False) -> Builder:
-        raise ValueError(
-            "Builder().enable_dynamic_execution() is not supported for the async driver. "
-            "Use hamilton.driver.Builder to run Parallelizable/Collect nodes."
-        )
-
-    def with_materializers(self, *materializers: Any) -> Builder:
-        raise ValueError(
-            "Builder().with_materializers() is not supported for the async driver. "
-            "Use hamilton.driver.Builder for materializers."
-        )
-
-    def with_cache(self, *args: Any, **kwargs: Any) -> Builder:
-        raise ValueError(
-            "Builder().with_cache() is not supported for the async driver: the cache stores node "
-            "results, and async nodes return coroutines. Use hamilton.driver.Builder for cached runs."
-        )
 
     def with_adapter(self, adapter: Any) -> Builder:
         raise ValueError(
@@ -297,15 +256,21 @@ class Builder(driver.Builder):
         adapters = list(self.adapters)
         if not any(_builds_results(adapter) for adapter in adapters):
             adapters.append(base.DictResult())
+        options = dict(
+            _materializers=self.materializers,
+            _graph_executor=self._graph_executor(),
+            _execution_mode=self.execution_mode,
+        )
         if self.graph is not None:
             self._check_graph_alone()
-            return AsyncDriver(dict(self.graph.config), adapters=adapters, _graph=self.graph)
+            return AsyncDriver(dict(self.graph.config), adapters=adapters, _graph=self.graph, **options)
         return AsyncDriver(
             self.config,
             *self.modules,
             adapters=adapters,
             allow_module_overrides=self._allow_module_overrides,
             _functions=self.functions,
+            **options,
         )
 
     async def build(self) -> AsyncDriver:  # type: ignore[override]

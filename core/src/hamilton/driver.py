@@ -7,16 +7,22 @@ shareable :class:`~hamilton.graph.Graph` (``with_graph``).
 
 from __future__ import annotations
 
-import abc
 import types
 
 from hamilton.common import convert_output_values
 from hamilton.deprecation import warn_deprecated
+from hamilton.execution.graph_executor import (  # noqa: F401 (1.x's import path for these)
+    DefaultGraphExecutor,
+    GraphExecutor,
+    InvalidExecutorException,
+    TaskBasedGraphExecutor,
+)
+from hamilton.execution.modes import DEFAULT_MODE, ExecutionMode
 from hamilton.execution.plan import ExecutionPlan
-from hamilton.execution.runner import has_node_hooks, note_hook_failure, run_plan
+from hamilton.execution.runner import has_node_hooks, note_hook_failure
 from hamilton.graph import Graph
 from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
-from hamilton.node import NodeType, matches_query, validate_tag_query
+from hamilton.node import matches_query, validate_tag_query
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
@@ -50,111 +56,6 @@ def __getattr__(name: str) -> Any:
 def capture_function_usage(call_fn: Callable) -> Callable:
     """Kept for 1.x compatibility; Hamilton 2 collects no telemetry, so this does nothing."""
     return call_fn
-
-
-class InvalidExecutorException(Exception):
-    """The executor cannot run the requested nodes (e.g. Parallelizable/Collect without
-    dynamic execution)."""
-
-
-class GraphExecutor(abc.ABC):
-    """Runs the nodes needed for ``final_vars`` and returns their values."""
-
-    @abc.abstractmethod
-    def execute(
-        self,
-        fg: Graph,
-        final_vars: list[str],
-        overrides: dict[str, Any],
-        inputs: dict[str, Any],
-        run_id: str,
-    ) -> dict[str, Any]:
-        """Return ``{final_var: value}`` for every requested output."""
-
-    @abc.abstractmethod
-    def validate(self, nodes_to_execute: list[Node]) -> None:
-        """Raise :class:`InvalidExecutorException` if this executor cannot run these nodes."""
-
-
-class DefaultGraphExecutor(GraphExecutor):
-    """The in-process, synchronous executor (no Parallelizable/Collect)."""
-
-    DEFAULT_TASK_NAME = "root"
-
-    def __init__(self, adapter: LifecycleAdapterSet | None = None):
-        self.adapter = adapter
-
-    def validate(self, nodes_to_execute: Iterable[Node]) -> None:
-        for node_ in nodes_to_execute:
-            if node_.node_role in (NodeType.EXPAND, NodeType.COLLECT):
-                functions = [fn.__name__ for fn in node_.originating_functions or ()]
-                raise InvalidExecutorException(
-                    "Default graph executor cannot handle parallelizable[]/collect[] nodes. "
-                    f"Node {node_.name} defined by functions: {functions}. Build the driver with "
-                    "Builder().enable_dynamic_execution(allow_experimental_mode=True) to run them."
-                )
-
-    def execute(
-        self,
-        fg: Graph,
-        final_vars: list[str],
-        overrides: dict[str, Any],
-        inputs: dict[str, Any],
-        run_id: str,
-    ) -> dict[str, Any]:
-        given = {**fg.config, **inputs}
-        plan = fg.plan(final_vars, given, overrides)
-        values = run_plan(plan, {**given, **overrides}, self.adapter, run_id=run_id)
-        return {name: values[name] for name in final_vars}
-
-
-class TaskBasedGraphExecutor(GraphExecutor):
-    """Runs graphs with ``Parallelizable``/``Collect`` nodes as tasks (see :mod:`hamilton.execution.dynamic`).
-
-    ``execution_manager`` picks an executor per task; ``grouping_strategy`` groups the nodes
-    outside parallel blocks into tasks (one task per node by default).
-    """
-
-    def __init__(self, execution_manager: Any, grouping_strategy: Any, adapter: LifecycleAdapterSet | None):
-        self.execution_manager = execution_manager
-        self.grouping_strategy = grouping_strategy
-        self.adapter = adapter
-
-    def validate(self, nodes_to_execute: Iterable[Node]) -> None:
-        """Every shape of node is allowed here; :meth:`structure` checks the blocks of a plan."""
-
-    def structure(self, plan: ExecutionPlan) -> Any:
-        """The parallel blocks of ``plan`` (memoized on it); raises for shapes that cannot run."""
-        key = ("blocks", type(self.grouping_strategy))
-        found = plan.derived.get(key)
-        if found is None:
-            from hamilton.execution.blocks import build_structure
-
-            group = getattr(self.grouping_strategy, "group_nodes", None)
-            found = plan.derived[key] = build_structure(plan, group)
-        return found
-
-    def execute(
-        self,
-        fg: Graph,
-        final_vars: list[str],
-        overrides: dict[str, Any],
-        inputs: dict[str, Any],
-        run_id: str,
-    ) -> dict[str, Any]:
-        from hamilton.execution.dynamic import DynamicRun
-
-        given = {**fg.config, **inputs}
-        plan = fg.plan(final_vars, given, overrides)
-        structure = self.structure(plan)
-        values = {**given, **overrides}
-        manager = self.execution_manager
-        manager.init()
-        try:
-            DynamicRun(structure, self.adapter, manager, run_id, overrides, frozenset(final_vars)).run(values)
-        finally:
-            manager.finalize()
-        return {name: values[name] for name in final_vars}
 
 
 def _input_validator(adapter: LifecycleAdapterSet | None) -> Callable[[Any, Any], bool]:
@@ -248,6 +149,7 @@ class Driver:
         _graph: Graph | None = None,
         _functions: Sequence[Callable] = (),
         _materializers: Sequence[Any] = (),
+        _execution_mode: ExecutionMode | None = None,
     ):
         """Build the graph of ``modules`` under ``config``.
 
@@ -271,9 +173,12 @@ class Driver:
             )
         self.config = dict(self.graph.config) if _graph is not None else config
         self.graph_modules = tuple(modules) if modules else self.graph.modules
+        self.execution_mode = _execution_mode if _execution_mode is not None else DEFAULT_MODE
         self.graph_executor = _graph_executor if _graph_executor is not None else DefaultGraphExecutor(self.adapter)
         if getattr(self.graph_executor, "adapter", self.adapter) is None:
             self.graph_executor.adapter = self.adapter
+        if _execution_mode is not None:
+            self.graph_executor.mode = _execution_mode
         self._run_id: uuid.UUID | None = None
         self._modules_of_functions: set[str] | None = None
         if _materializers:
@@ -385,12 +290,22 @@ class Driver:
         given = {**config, **inputs} if config else dict(inputs)
         return graph.plan(final_vars, given, overrides), given
 
-    def _check_inputs(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
-        """Raise when a required input is missing or has the wrong type."""
-        plan.check_inputs(given, _input_validator(self.adapter))
+    def _check_inputs(self, plan: ExecutionPlan, given: Mapping[str, Any], awaited: bool = False) -> None:
+        """Raise when a required input is missing or has the wrong type (``awaited``: the run
+        awaits awaitable inputs first, so their type is checked by nobody here)."""
+        validate = _input_validator(self.adapter)
+        if awaited:
+            import inspect
 
-    def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any]) -> None:
-        self._check_inputs(plan, given)
+            validate_value = validate
+
+            def validate(node_type: Any, value: Any) -> bool:
+                return inspect.isawaitable(value) or validate_value(node_type, value)
+
+        plan.check_inputs(given, validate)
+
+    def _check_request(self, plan: ExecutionPlan, given: Mapping[str, Any], awaited: bool = False) -> None:
+        self._check_inputs(plan, given, awaited)
         # The default executor only objects to Parallelizable/Collect, which the plan flags.
         if plan.has_parallel_nodes or type(self.graph_executor) is not DefaultGraphExecutor:
             self.graph_executor.validate([step.node for step in plan.steps])
@@ -430,11 +345,18 @@ class Driver:
 
         Hooks receive ``inputs``/``overrides`` as the caller passed them (possibly ``None``).
         With ``materializer_ids`` (``materialize``), the result is ``(materializer results,
-        other outputs)`` and ``post_graph_execute`` sees the other outputs.
+        other outputs)`` and ``post_graph_execute`` sees the other outputs. A run that needs an
+        event loop (``async def`` nodes or hooks) goes through :meth:`_arun` on a loop of its own.
         """
         graph = self.graph if graph is None else graph
         given_inputs, given_overrides = inputs or {}, overrides or {}
         plan, given = self._plan(names, given_inputs, given_overrides, graph)
+        if self._has_async_graph_hooks or self.graph_executor.needs_event_loop(plan):
+            from hamilton.execution.bridge import run_sync
+
+            return run_sync(
+                lambda: self._arun(names, inputs, overrides, build_result, graph, materializer_ids, plan=plan)
+            )
         adapter = self.adapter
         pre_hooks = adapter.hooks_for("pre_graph_execute")
         post_hooks = adapter.hooks_for("post_graph_execute")
@@ -451,15 +373,11 @@ class Driver:
         try:
             self._check_request(plan, given)
             outputs = self.graph_executor.execute(graph, names, given_overrides, given_inputs, run_id)
-            if materializer_ids is not None:
-                materialized = {name: outputs[name] for name in materializer_ids}
-                result = {name: value for name, value in outputs.items() if name not in materialized}
-                return materialized, result
-            build = adapter.method_for("do_build_result") if build_result else None
-            result = build(outputs=outputs) if build is not None else outputs
-            return result
+            shaped = self._shape_outputs(outputs, build_result, materializer_ids)
+            result = shaped if materializer_ids is None else shaped[1]  # hooks see materialize's other outputs
+            return shaped
         except Exception as exception:
-            error = exception
+            error = self._shape_partial(exception, build_result, materializer_ids)
             raise
         finally:
             hook = None
@@ -469,6 +387,155 @@ class Driver:
             except Exception as hook_error:
                 note_hook_failure(hook_error, hook, "post_graph_execute")
                 raise
+
+    async def _arun(
+        self,
+        names: list[str],
+        inputs: dict[str, Any] | None,
+        overrides: dict[str, Any] | None,
+        build_result: bool,
+        graph: Graph | None = None,
+        materializer_ids: Sequence[str] | None = None,
+        *,
+        plan: ExecutionPlan | None = None,
+        check: Callable[[ExecutionPlan, Mapping[str, Any]], None] | None = None,
+    ) -> Any:
+        """:meth:`_run` on the running event loop: sync then async graph hooks, awaited execution.
+
+        ``check`` replaces the request validation (the 1.x async driver checks less).
+        """
+        graph = self.graph if graph is None else graph
+        given_inputs, given_overrides = inputs or {}, overrides or {}
+        if plan is None:
+            plan, given = self._plan(names, given_inputs, given_overrides, graph)
+        else:
+            given = {**graph.config, **given_inputs}
+        run_id = _new_run_id()
+        await self._graph_hooks(
+            "pre_graph_execute", run_id=run_id, graph=graph, final_vars=names, inputs=inputs, overrides=overrides
+        )
+        result = None
+        error = None
+        try:
+            if check is not None:
+                check(plan, given)
+            else:
+                self._check_request(plan, given, awaited=True)
+            outputs = await self.graph_executor.aexecute(graph, names, given_overrides, given_inputs, run_id)
+            shaped = self._shape_outputs(outputs, build_result, materializer_ids)
+            result = shaped if materializer_ids is None else shaped[1]  # hooks see materialize's other outputs
+            return shaped
+        except Exception as exception:
+            error = self._shape_partial(exception, build_result, materializer_ids)
+            raise
+        finally:
+            await self._graph_hooks(
+                "post_graph_execute", run_id=run_id, graph=graph, success=error is None, error=error, results=result
+            )
+
+    async def _graph_hooks(self, point: str, **kwargs: Any) -> None:
+        """Call the sync, then the async implementations of a graph hook."""
+        hook = None
+        try:
+            for hook in self.adapter.hooks_for(point):
+                hook(**kwargs)
+            for hook in self.adapter.hooks_for(point, is_async=True):
+                await hook(**kwargs)
+        except Exception as error:
+            note_hook_failure(error, hook, point)
+            raise
+
+    @property
+    def _has_async_graph_hooks(self) -> bool:
+        """Whether an adapter has async graph hooks (the run then goes through the event loop)."""
+        known = self.__dict__.get("_async_graph_hooks")
+        if known is None or known[0] is not self.adapter:  # adapters are fixed per driver: asked once
+            adapter = self.adapter
+            found = adapter.does_hook("pre_graph_execute", is_async=True) or adapter.does_hook(
+                "post_graph_execute", is_async=True
+            )
+            known = self.__dict__["_async_graph_hooks"] = (adapter, found)
+        return known[1]
+
+    def _shape_outputs(
+        self, outputs: dict[str, Any], build_result: bool, materializer_ids: Sequence[str] | None
+    ) -> Any:
+        """What a run returns: the result builder's shape, or ``materialize``'s pair."""
+        if materializer_ids is not None:
+            materialized = {name: outputs[name] for name in materializer_ids if name in outputs}
+            return materialized, {name: value for name, value in outputs.items() if name not in materialized}
+        build = self.adapter.method_for("do_build_result") if build_result else None
+        return build(outputs=outputs) if build is not None else outputs
+
+    def _shape_partial(self, error: Exception, build_result: bool, materializer_ids: Sequence[str] | None) -> Exception:
+        """A keep-going run's error, its ``results`` shaped as a full run's would be (when they can be)."""
+        import contextlib
+
+        from hamilton.errors import PartialExecutionError
+
+        if isinstance(error, PartialExecutionError) and isinstance(error.results, dict):
+            with contextlib.suppress(Exception):  # e.g. a DataFrame builder missing columns: keep the dict
+                error.results = self._shape_outputs(error.results, build_result, materializer_ids)
+        return error
+
+    def with_execution_mode(
+        self,
+        on_error: Literal["fail_fast", "keep_going"] | None = None,
+        schedule: Literal["ready", "levels"] | None = None,
+        sync_nodes: Literal["inline", "threads"] | None = None,
+        max_concurrency: int | Literal["unchanged"] | None = "unchanged",
+    ) -> Driver:
+        """A driver like this one with some execution-mode choices changed, for a call or two:
+        ``dr.with_execution_mode(on_error="keep_going").execute([...])``.
+
+        It shares this driver's graph, adapters and executors (nothing is rebuilt); this driver
+        keeps its own mode.
+        """
+        import copy
+
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (("on_error", on_error), ("schedule", schedule), ("sync_nodes", sync_nodes))
+            if value is not None
+        }
+        if max_concurrency != "unchanged":
+            changes["max_concurrency"] = max_concurrency
+        mode = self.execution_mode.replace(**changes)
+        other = copy.copy(self)
+        other.execution_mode = mode
+        other.graph_executor = copy.copy(self.graph_executor)
+        other.graph_executor.mode = mode
+        return other
+
+    async def aexecute(
+        self,
+        final_vars: list[str | Callable | Any],
+        overrides: dict[str, Any] | None = None,
+        display_graph: bool = False,
+        inputs: dict[str, Any] | None = None,
+    ) -> Any:
+        """:meth:`execute` for async code: ``await dr.aexecute([...])`` runs on the caller's event loop.
+
+        ``async def`` nodes run concurrently with each other and with the caller's other tasks;
+        values tied to the caller's loop (sessions, connections) can be passed as inputs.
+        """
+        names = self._final_var_names(final_vars)
+        if display_graph:
+            self._display_graph(names, inputs, overrides)
+        return await self._arun(names, inputs, overrides, build_result=True)
+
+    async def amaterialize(
+        self,
+        *materializers: Any,
+        additional_vars: list[str | Callable | Any] | None = None,
+        overrides: dict[str, Any] | None = None,
+        inputs: dict[str, Any] | None = None,
+    ) -> tuple[Any, dict[str, Any]]:
+        """:meth:`materialize` for async code: ``await dr.amaterialize(to.json(...), ...)``."""
+        graph, ids, names = self._materialization_request(materializers, additional_vars)
+        self._validate_graph(graph)
+        self._call_hooks("post_graph_construct", graph=graph, modules=list(self.graph_modules), config=self.config)
+        return await self._arun(names, inputs, overrides, build_result=False, graph=graph, materializer_ids=ids)
 
     def raw_execute(
         self,
@@ -830,6 +897,7 @@ class Builder:
         self.local_executor: Any = None
         self.remote_executor: Any = None
         self.grouping_strategy: Any = None
+        self.execution_mode: ExecutionMode | None = None
 
     def with_config(self, config: dict[str, Any]) -> Builder:
         """Add configuration (later calls win on shared keys)."""
@@ -1014,6 +1082,25 @@ class Builder:
             )
         return TaskBasedGraphExecutor(manager, self.grouping_strategy or grouping.GroupByRepeatableBlocks(), None)
 
+    def with_execution_mode(
+        self,
+        on_error: Literal["fail_fast", "keep_going"] = "fail_fast",
+        schedule: Literal["ready", "levels"] = "ready",
+        sync_nodes: Literal["inline", "threads"] = "inline",
+        max_concurrency: int | None = None,
+    ) -> Builder:
+        """How runs proceed (see docs/execution-modes.md); a later call replaces an earlier one.
+
+        :param on_error: ``"keep_going"`` runs every node whose inputs exist and raises
+            :class:`hamilton.errors.PartialExecutionError` (results, failures, skipped) at the end.
+        :param schedule: ``"levels"`` finishes each depth of the graph before starting the next.
+        :param sync_nodes: ``"threads"`` runs plain ``def`` nodes on a thread pool, concurrently
+            when independent, so they do not block async nodes.
+        :param max_concurrency: at most this many nodes in flight at once.
+        """
+        self.execution_mode = ExecutionMode(on_error, schedule, sync_nodes, max_concurrency)
+        return self
+
     def allow_module_overrides(self) -> Builder:
         """Let later modules redefine nodes of earlier ones instead of raising."""
         self._allow_module_overrides = True
@@ -1034,6 +1121,7 @@ class Builder:
         other.local_executor = self.local_executor
         other.remote_executor = self.remote_executor
         other.grouping_strategy = self.grouping_strategy
+        other.execution_mode = self.execution_mode
         other._allow_module_overrides = self._allow_module_overrides
         return other
 
@@ -1060,6 +1148,7 @@ class Builder:
                 _graph=self.graph,
                 _materializers=self.materializers,
                 _graph_executor=self._graph_executor(),
+                _execution_mode=self.execution_mode,
             )
         return Driver(
             self.config,
@@ -1070,4 +1159,5 @@ class Builder:
             _functions=self.functions,
             _materializers=self.materializers,
             _graph_executor=self._graph_executor(),
+            _execution_mode=self.execution_mode,
         )

@@ -152,3 +152,47 @@ def _rebuild_load_error(
     error._describe(message, node_name, format_name, source)
     error._cause_type = cause_type
     return error
+
+
+class PartialExecutionError(RuntimeError):
+    """A ``keep_going`` run in which some nodes failed: what was computed, what failed, what was skipped.
+
+    * ``results``: the requested outputs that were computed, shaped by the driver's result builder
+      when it accepts them (a dict of those outputs when it does not);
+    * ``failures``: node name -> the exception it raised (with its ``__traceback__``). A node inside
+      a parallel block is named with its item, ``"node[3]"`` (nested blocks: ``"node[3][0]"``);
+    * ``recovered``: the failed nodes whose consumers all took a ``@fallback`` value instead;
+    * ``skipped``: nodes not run because a node upstream of them failed, in run order.
+    """
+
+    def __init__(
+        self,
+        results: object,
+        failures: dict[str, BaseException],
+        skipped: Sequence[str],
+        recovered: Iterable[str] = (),
+        computed: Iterable[str] = (),
+    ):
+        self.results = results
+        self.failures = dict(failures)
+        self.skipped = list(skipped)
+        self.recovered = frozenset(recovered)
+        self.computed = frozenset(computed)  # the requested outputs present in ``results``
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        lines = [f"{len(self.failures)} node(s) failed; {len(self.skipped)} node(s) downstream were skipped."]
+        for name, error in self.failures.items():
+            recovered = " (recovered by a fallback)" if name in self.recovered else ""
+            lines.append(f"  {name}{recovered}: {type(error).__name__}: {error}")
+        if self.skipped:
+            shown = ", ".join(self.skipped[:20]) + (", ..." if len(self.skipped) > 20 else "")
+            lines.append(f"  skipped: {shown}")
+        lines.append(
+            "The outputs that could be computed are in .results; .failures holds each exception (with its "
+            "traceback), .skipped the nodes that were not run."
+        )
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.results, self.failures, self.skipped, self.recovered, self.computed)

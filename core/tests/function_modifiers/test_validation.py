@@ -301,15 +301,17 @@ def test_custom_validators_are_not_checked_against_the_type():
     )
 
 
-def test_an_async_validator_in_a_sync_run_is_a_type_error():
+def test_an_async_validator_is_awaited_by_a_sync_execute():
+    # One engine: the validator node is `async def`, so the ordinary execute awaits it.
     @check_output_custom(AsyncPasses("warn"))
     def co(x: int) -> int:
         return x
 
     dr = build(co)
     assert sorted(nodes_of(dr)) == ["co", "co_async_passes", "co_raw"]
-    with pytest.raises(TypeError, match="Validator async_passes of node co is asynchronous"):
-        dr.execute(["co"], inputs={"x": 1})
+    results = dr.execute(["co", "co_async_passes"], inputs={"x": 1})
+    assert results["co"] == 1
+    assert results["co_async_passes"].passes
 
 
 def test_a_validator_returning_something_else_is_a_type_error():

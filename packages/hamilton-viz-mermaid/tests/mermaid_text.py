@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 _NODE = re.compile(r'^\s*([A-Za-z][\w]*)(\(|\[\[|\[\(|\[|>)"(.*)"(\)|\]\]|\)\]|\])$')
 _SUBGRAPH = re.compile(r'^\s*subgraph (\w+)\["(.*)"\]$')
-_LINK = re.compile(r"^\s*(\w+) (-->|-\.->|==>)(?:\|(\w+)\|)? (\w+)$")
+_LINK = re.compile(r'^\s*(\w+) (-->|-\.->|==>)(?:\|(\w+)\||\|"([^"]*)"\|)? (\w+)$')
 _CODE = re.compile(r"#(\w+);")
 _TAGS = re.compile(r"</?(?:b|i|wbr)>")
 
@@ -28,7 +28,7 @@ class Parsed:
     nodes: dict[str, tuple[str, str]]  # id -> (opening bracket, raw label)
     subgraphs: dict[str, tuple[str, str | None]]  # id -> (raw title, parent subgraph id)
     parents: dict[str, str | None]  # node id -> enclosing subgraph id
-    links: list[tuple[str, str, str | None, str]]  # (source, arrow, label, target)
+    links: list[tuple[str, str, str | None, str]]  # (source, arrow, label (decoded when quoted), target)
     classes: dict[str, list[str]]  # id -> classes, in order
     class_defs: dict[str, str]
     link_styles: dict[int, str]
@@ -67,7 +67,8 @@ def parse(text: str) -> Parsed:
             parsed.nodes[match[1]] = (match[2], match[3])
             parsed.parents[match[1]] = stack[-1] if stack else None
         elif match := _LINK.match(line):
-            parsed.links.append((match[1], match[2], match[3], match[4]))
+            label = match[3] if match[4] is None else decode(match[4])
+            parsed.links.append((match[1], match[2], label, match[5]))
         elif stripped.startswith("classDef "):
             _, name, style = stripped.split(" ", 2)
             parsed.class_defs[name] = style

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mermaid_flows import awkward, basic, parallel, random_dag, subdags
+from mermaid_flows import awkward, basic, fallback_graphs, fallbacks, parallel, random_dag, subdags
 from mermaid_flows import build as _driver
 from mermaid_text import decode, parse, read_svg
 
@@ -159,3 +159,41 @@ def test_any_names_render_as_written(mermaid_browser, names: list[str]) -> None:
     assert not svg.tags & DANGEROUS_TAGS
     missing = [name for name in names if name not in svg.text]
     assert not missing, f"not in the SVG: {missing}"
+
+
+def test_fallback_edges_and_their_legend(mermaid_browser) -> None:
+    labels = ["fallback: source(cached_price)", "fallback: value(1)", "fallback for price", "fallback source"]
+    for orient in ("LR", "TB"):
+        text = str(
+            render(
+                fallback_graphs.shop(fallback_graphs.fallback_tag(**fallback_graphs.SHOP_SPEC)),
+                "mermaid",
+                orient=orient,
+            )
+        )
+        assert_drawn(mermaid_browser, text, labels)
+    collect = render(fallback_graphs.shop(fallback_graphs.fallback_tag(price=("value", [])), collect=True), "mermaid")
+    assert_drawn(mermaid_browser, str(collect), ["each · fallback: value([])"])
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"q" <b>x</b>', "a | b", "#35; &amp;", "%%{init}%%", "$$x^2$$", "fa:fa-car", "end", "x\\ny", "<img src=x>"],
+)
+def test_awkward_fallback_values_are_shown_as_written(mermaid_browser, value: str) -> None:
+    text = str(render(fallback_graphs.shop(f"qty=value({value}); price=source(cached_price)"), "mermaid"))
+    assert_drawn(mermaid_browser, text, [f"fallback: value({value})", "fallback: source(cached_price)"])
+
+
+def test_a_run_that_fell_back_draws(mermaid_browser) -> None:
+    import warnings
+
+    recorder = RunRecorder()
+    dr = _driver(fallbacks, adapters=[recorder])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        dr.execute(["report"], inputs={"ticker": "X"})
+    text = str(
+        dr.visualize_execution(["report"], inputs={"ticker": "X"}, run_state=recorder.run_state, renderer="mermaid")
+    )
+    assert_drawn(mermaid_browser, text, ["failed", "fallback for price", "fallback: value(1)"])

@@ -87,13 +87,16 @@ class Scope:
 class Structure:
     """A plan cut into scopes: ``root`` holds the units outside every block."""
 
-    __slots__ = ("blocks", "collector_ids", "root", "task_ids")
+    __slots__ = ("blocks", "collector_ids", "readers", "root", "root_dependencies", "task_ids")
 
     def __init__(self, root: Scope, blocks: dict[str, BlockUnit], task_ids: list[str], collector_ids: dict[str, str]):
         self.root = root
         self.blocks = blocks
         self.task_ids = task_ids  # every base task id, for post_task_group
         self.collector_ids = collector_ids  # collector node -> its task's base id
+        # Per root unit: the earlier root units whose values it reads (what it waits for when
+        # units run concurrently), and the values it reads (freed once every reader finished).
+        self.root_dependencies, self.readers = _root_dependencies(root)
 
 
 def _describe(node_: Node) -> str:
@@ -288,6 +291,20 @@ def _build_scope(
     _set_collected(scope, blocks)
     scope.drops = _drops(scope, plan) if depth == 0 else [() for _ in scope.units]
     return scope
+
+
+def _root_dependencies(root: Scope) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[str, ...], ...]]:
+    producer: dict[str, int] = {}
+    dependencies = []
+    readers = []
+    for position, unit in enumerate(root.units):
+        own = _unit_names(unit)
+        reads = tuple(dict.fromkeys(name for name in _unit_reads(unit) if name not in own))
+        dependencies.append(tuple(sorted({producer[name] for name in reads if name in producer})))
+        readers.append(reads)
+        for name in own:
+            producer[name] = position
+    return tuple(dependencies), tuple(readers)
 
 
 def _unit_reads(unit: TaskUnit | BlockUnit) -> list[str]:

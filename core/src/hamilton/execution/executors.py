@@ -14,7 +14,7 @@ A custom executor subclasses :class:`TaskExecutor` and runs tasks with :func:`ba
 import abc
 from typing import Any, Protocol
 
-from hamilton.execution.dynamic import base_execute_task
+from hamilton.execution.dynamic import base_execute_task, base_execute_task_async, task_is_async
 from hamilton.execution.grouping import NodeGroupPurpose, TaskImplementation
 from hamilton.execution.state import TaskState
 
@@ -153,7 +153,12 @@ def _execute_materialized(task: TaskImplementation) -> dict[str, Any]:
 
 
 class PoolExecutor(TaskExecutor, abc.ABC):
-    """Runs tasks on a ``concurrent.futures``-style pool of ``max_tasks`` workers, created per run."""
+    """Runs tasks on a ``concurrent.futures``-style pool of ``max_tasks`` workers, created per run.
+
+    In-process pools run tasks with ``async def`` nodes as coroutines of one event loop on a
+    thread of their own instead (still at most ``max_tasks`` at once): waiting on I/O needs no
+    thread per task.
+    """
 
     crosses_processes = False  # whether tasks (and results) are pickled to reach the workers
 
@@ -163,6 +168,8 @@ class PoolExecutor(TaskExecutor, abc.ABC):
         self.max_tasks = max_tasks
         self.pool: Any = None
         self.active: set[Any] = set()
+        self.loop_thread: EventLoopThread | None = None
+        self.active_async: set[Any] = set()
 
     @abc.abstractmethod
     def create_pool(self) -> Any:
@@ -176,9 +183,20 @@ class PoolExecutor(TaskExecutor, abc.ABC):
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True) if _takes_cancel(self.pool) else self.pool.shutdown()
             self.pool = None
+        if self.loop_thread is not None:
+            self.loop_thread.stop()
+            self.loop_thread = None
         self.active.clear()
+        self.active_async.clear()
 
     def submit_task(self, task: TaskImplementation) -> TaskFuture:
+        if not self.crosses_processes and task_is_async(task):
+            if self.loop_thread is None:
+                self.loop_thread = EventLoopThread(self.max_tasks)
+            future = self.loop_thread.submit(base_execute_task_async, task)
+            self.active_async.add(future)
+            future.add_done_callback(self.active_async.discard)
+            return TaskFutureWrappingPythonFuture(future)
         if self.pool is None:
             self.init()
         function = _execute_materialized if self.crosses_processes else base_execute_task
@@ -192,6 +210,54 @@ class PoolExecutor(TaskExecutor, abc.ABC):
 
     def can_submit_task(self) -> bool:
         return len(self.active) < self.max_tasks
+
+
+class EventLoopThread:
+    """An event loop running on a thread of its own; coroutines are submitted from other threads
+    and run at most ``limit`` at once.
+
+    ``stop()`` cancels what is still running, closes the loop and joins the thread.
+    """
+
+    def __init__(self, limit: int) -> None:
+        import asyncio
+        import threading
+
+        self.limit = asyncio.Semaphore(limit)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, name="hamilton-tasks-loop", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        self.loop.run_forever()
+
+    def submit(self, coroutine_function: Any, *args: Any) -> Any:
+        """A ``concurrent.futures.Future`` of ``coroutine_function(*args)`` run on the loop."""
+        import asyncio
+
+        async def bounded() -> Any:
+            async with self.limit:
+                return await coroutine_function(*args)
+
+        return asyncio.run_coroutine_threadsafe(bounded(), self.loop)
+
+    def stop(self) -> None:
+        import asyncio
+
+        async def cancel_all() -> None:
+            current = asyncio.current_task()
+            pending = [task for task in asyncio.all_tasks() if task is not current]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        if self.loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(cancel_all(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.run_until_complete(self.loop.shutdown_default_executor())
+        self.loop.close()
 
 
 def _failed_future(error: BaseException) -> Any:

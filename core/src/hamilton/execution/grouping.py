@@ -84,6 +84,8 @@ class TaskImplementation:
         "base_id",
         "dynamic_inputs",
         "group_id",
+        "guarded",
+        "keep_going",
         "nodes",
         "outputs_to_compute",
         "overrides",
@@ -127,12 +129,15 @@ class TaskImplementation:
         self.dynamic_inputs = dynamic_inputs
         self.run_id = run_id
         self.work = work  # what base_execute_task runs: the planned steps (and nested blocks)
+        self.guarded = False  # failures go through a FailurePolicy (keep-going runs, fallbacks)
+        self.keep_going = False  # a guarded task records its failures and raises TaskOutcome
         self.task_id = ".".join(part for part in (spawning_task_id, group_id, base_id) if part is not None)
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self.guarded = self.keep_going = False  # pickled by an earlier version
         for name, value in state.items():
             setattr(self, name, value)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from operator import itemgetter
 from types import FunctionType
 
+from hamilton._introspect import is_coroutine_function
 from hamilton.errors import GraphCycleError, InvalidInputsError, UnknownNodesError
 from hamilton.node import DependencyType, Node, NodeType
 
@@ -80,6 +81,7 @@ class ExecutionPlan:
     __slots__ = (
         "derived",
         "final_vars",
+        "has_async_nodes",
         "has_parallel_nodes",
         "missing",
         "nodes",
@@ -105,6 +107,7 @@ class ExecutionPlan:
         self.overridden = overridden
         self.nodes = nodes
         self.has_parallel_nodes = has_parallel_nodes  # Parallelizable/Collect steps need a task-based executor
+        self.has_async_nodes = any(is_coroutine_function(step[1]) for step in steps)  # runs on an event loop
         self.derived: dict[Any, Any] = {}  # what runners compute from the plan once (e.g. its parallel blocks)
 
     def mistyped_inputs(self, values: Mapping[str, Any], validate: Callable[[Any, Any], bool]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from hamilton.function_modifiers import (  # noqa: F401  (submodules, importable
     delayed,
     dependencies,
     expanders,
+    fallbacks,
     macros,
     metadata,
     recursive,
@@ -47,6 +48,7 @@ from hamilton.function_modifiers.expanders import (
     parametrized_input,
     unpack_fields,
 )
+from hamilton.function_modifiers.fallbacks import fallback
 from hamilton.function_modifiers.macros import apply_to, does, mutate, pipe, pipe_input, pipe_output, step
 from hamilton.function_modifiers.metadata import cache, schema, tag, tag_outputs
 from hamilton.function_modifiers.recursive import parameterized_subdag, subdag
@@ -77,6 +79,7 @@ __all__ = [
     "does",
     "extract_columns",
     "extract_fields",
+    "fallback",
     "group",
     "hamilton_exclude",
     "inject",

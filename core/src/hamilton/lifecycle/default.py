@@ -473,6 +473,26 @@ class GracefulErrorAdapter(NodeExecutionMethod):
         except self.error_to_catch:
             return self.sentinel_value
 
+    async def do_node_execute_async(
+        self, *, run_id: str, node_: Any, kwargs: dict[str, Any], task_id: str | None = None, **future_kwargs: Any
+    ) -> Any:
+        """The same rules for an ``async def`` node: its awaited failure becomes the sentinel."""
+        import inspect
+
+        from hamilton.node import NodeType
+
+        is_expand = node_.node_role is NodeType.EXPAND
+        accepts_sentinels = self.allow_injection and node_.tags.get(ERROR_SENTINEL_TAG) == INJECTION_ALLOWED
+        if not accepts_sentinels and any(self._is_sentinel(value) for value in kwargs.values()):
+            return [self.sentinel_value] if is_expand else self.sentinel_value
+        try:
+            result = node_.callable(**kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+        except self.error_to_catch:
+            return [self.sentinel_value] if is_expand else self.sentinel_value
+        return self._expand(lambda: result, {}) if is_expand else result
+
     def _expand(self, node_callable: Callable, node_kwargs: dict[str, Any]) -> list:
         """Run a Parallelizable node to the end, so that failures while iterating are caught here."""
         items: list = []

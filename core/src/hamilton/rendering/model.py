@@ -10,6 +10,7 @@ plus a :class:`GraphView` (what the caller wants emphasised) and an optional run
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -27,7 +28,12 @@ SAVER_CLASSNAME_TAG = "hamilton.data_saver.classname"
 CONFIG_TAG = "hamilton.config"
 SCHEMA_TAG = "hamilton.internal.schema_output"
 DISPLAY_NAME_TAG = "display_name"
+FALLBACK_TAG = "hamilton.fallback"  # @fallback: "price=value(0.0); qty=source(last_qty)"
 CONFIG_VALUE_MAX_CHARS = 50
+FALLBACK_TEXT_MAX_CHARS = 30  # what an edge label shows of a fallback value
+# Edge styles a legend shows (edges into a node whose @fallback covers them, and the edges
+# bringing a fallback's source node), in legend order.
+EDGE_STYLES = ("fallback-guarded", "fallback-source")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,13 +93,35 @@ class InputGroup(NamedTuple):
 
 class DiagramEdge(NamedTuple):
     """A dependency ``source -> target``; ``kind`` is ``"plain"``, ``"expand"`` (out of a
-    Parallelizable, once per item) or ``"collect"`` (into a Collect, gathering the items)."""
+    Parallelizable, once per item) or ``"collect"`` (into a Collect, gathering the items).
+
+    ``fallback`` says what an ``@fallback`` of the target makes of the edge: ``""`` (nothing),
+    ``"guarded"`` (the target falls back when ``source`` fails) or ``"source"`` (``source`` is
+    the node a fallback reads instead); ``label`` is the text to show on the edge then
+    (``fallback: value(0.0)``, ``fallback for price``).
+    """
 
     source: str
     target: str
     kind: str = "plain"
     optional: bool = False
     on_path: bool = False
+    fallback: str = ""
+    label: str = ""
+
+    @property
+    def style(self) -> str | None:
+        """The edge's entry in :data:`EDGE_STYLES` (``fallback-guarded``...), or None."""
+        return f"fallback-{self.fallback}" if self.fallback else None
+
+
+class Fallback(NamedTuple):
+    """One parameter of an ``@fallback``: what the node uses when ``parameter``'s producer fails."""
+
+    parameter: str  # also the name of the node producing it
+    how: str  # "value" or "source"
+    source: str | None  # the node read instead, for "source"
+    text: str  # as the tag writes it: "value(0.0)", "source(cached_price)" (long values cut)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,8 +136,8 @@ class Diagram:
     # The style classes of the boxes, when whoever built the diagram collected them on the way
     # (build_diagram does): saves the legend a pass over every node.
     classes_present: frozenset[str] | None = None
-    # True when build_diagram knows every edge is plain (no fan-out, collect, optional or path
-    # edge): renderers may then write them without looking at each edge's kind.
+    # True when build_diagram knows every edge is plain (no fan-out, collect, optional, path or
+    # fallback edge): renderers may then write them without looking at each edge's kind.
     plain_edges: bool = False
 
     @property
@@ -120,6 +148,15 @@ class Diagram:
             present.add("input")
         order = (*KINDS[:3], "cluster", "field", "output", "override", "path", *KINDS[3:])
         return tuple(cls for cls in order if cls in present)
+
+    @property
+    def edge_legend(self) -> tuple[str, ...]:
+        """The edge styles present (:data:`EDGE_STYLES`, e.g. ``fallback-guarded``), in legend
+        order: a legend draws a sample edge for each."""
+        if self.plain_edges:
+            return ()
+        present = {edge.fallback for edge in self.edges if edge.fallback}
+        return tuple(style for style in EDGE_STYLES if style.removeprefix("fallback-") in present)
 
     def _classes(self) -> set[str]:
         present = {node.kind for node in (*self.config, *self.nodes)}
@@ -169,6 +206,94 @@ def schema_of(node: HamiltonNode) -> tuple[tuple[str, str], ...]:
     if not value or not isinstance(value, str):
         return ()
     return tuple(tuple(field.split("=", 1)) for field in value.split(",") if "=" in field)  # type: ignore[misc]
+
+
+# One ``param=value(...)``/``param=source(...)`` entry of the tag's text; entries are joined by "; ".
+_FALLBACK_ENTRY = re.compile(r"(?:^|;)\s*([A-Za-z_]\w*)\s*=\s*(value|source)\(")
+
+
+def parse_fallback_text(text: str) -> dict[str, tuple[str, str]]:
+    """``{parameter: (how, argument text)}`` from the text of a ``hamilton.fallback`` tag
+    (``"price=value(0.0); qty=source(last_qty)"``), for tags without ``.spec`` (a graph read back
+    from elsewhere). Best effort: an entry that does not read ``name=value(...)`` or
+    ``name=source(...)`` is left out; a source's quotes (``source("n")``) are dropped."""
+    entries = list(_FALLBACK_ENTRY.finditer(text))
+    parsed: dict[str, tuple[str, str]] = {}
+    for index, entry in enumerate(entries):
+        end = entries[index + 1].start() if index + 1 < len(entries) else len(text)
+        argument = text[entry.end() : end].rstrip()
+        if not argument.endswith(")"):
+            continue
+        argument = argument[:-1].strip()
+        if entry[2] == "source":
+            if len(argument) >= 2 and argument[0] == argument[-1] and argument[0] in "'\"":
+                argument = argument[1:-1]
+            if not argument:
+                continue
+        parsed[entry[1]] = (entry[2], argument)
+    return parsed
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= FALLBACK_TEXT_MAX_CHARS else text[: FALLBACK_TEXT_MAX_CHARS - 3] + "..."
+
+
+def fallbacks_of(node: HamiltonNode) -> tuple[Fallback, ...]:
+    """The ``@fallback`` entries of ``node`` (none without the ``hamilton.fallback`` tag).
+
+    The tag's ``.spec`` (``{parameter: ("value", value) | ("source", node name)}``) says what
+    each entry is; a tag that is a plain string (no ``.spec``) is parsed instead. Anything that
+    reads as neither gives no entry: a drawing never fails over a fallback it cannot read.
+    """
+    tag = node.tags.get(FALLBACK_TAG)
+    if not tag or not isinstance(tag, str):
+        return ()
+    written = parse_fallback_text(tag)
+    spec = getattr(tag, "spec", None)
+    if not isinstance(spec, Mapping):
+        spec = written
+    found = []
+    for parameter, entry in spec.items():
+        try:
+            how, argument = entry
+        except (TypeError, ValueError):
+            continue
+        parameter = str(parameter)
+        if how == "source" and isinstance(argument, str) and argument:
+            found.append(Fallback(parameter, how, argument, f"source({argument})"))
+        elif how == "value":
+            shown = written.get(parameter)
+            value_text = shown[1] if shown is not None and shown[0] == "value" else _safe_repr(argument)
+            found.append(Fallback(parameter, how, None, f"value({_short(value_text)})"))
+    return tuple(found)
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        return repr(value)
+    except Exception:  # a value whose repr fails still draws
+        return f"<{type(value).__name__}>"
+
+
+def fallback_edges(node: HamiltonNode) -> dict[str, tuple[str, str]]:
+    """``{dependency: (fallback, label)}`` for the edges into ``node`` that its ``@fallback``
+    marks: ``("guarded", "fallback: value(0.0)")`` from the node producing a covered parameter,
+    ``("source", "fallback for price")`` from a fallback's source node. A dependency that is
+    both is ``"guarded"``, with both labels."""
+    guarded: dict[str, list[str]] = {}
+    sources: dict[str, list[str]] = {}
+    for entry in fallbacks_of(node):
+        guarded.setdefault(entry.parameter, []).append(f"fallback: {entry.text}")
+        if entry.source is not None:
+            sources.setdefault(entry.source, []).append(entry.parameter)
+    marked = {name: ("guarded", "; ".join(labels)) for name, labels in guarded.items()}
+    for name, parameters in sources.items():
+        label = f"fallback for {', '.join(parameters)}"
+        if name in marked:
+            marked[name] = ("guarded", f"{marked[name][1]}; {label}")
+        else:
+            marked[name] = ("source", label)
+    return marked
 
 
 def namespace_of(node: HamiltonNode, kind: str) -> tuple[str, ...]:
@@ -242,6 +367,7 @@ def _add_edges(
     required = node.required_dependencies
     collect_depth = len(blocks.get(name, ())) if node.role == "collect" else None
     on_path = name in path
+    marked = fallback_edges(node) if FALLBACK_TAG in node.tags else {}
     for dependencies, optional in ((required, False), (node.optional_dependencies, True)):
         for dependency in _ordered(dependencies) if dependencies else ():
             kind = kinds.get(dependency)
@@ -253,8 +379,12 @@ def _add_edges(
                 edge_kind = "collect"
             else:
                 edge_kind = "plain"
+            fallback, label = marked.get(dependency, ("", "")) if marked else ("", "")
             edges.append(
-                _new_edge(DiagramEdge, (dependency, name, edge_kind, optional, on_path and dependency in path))
+                _new_edge(
+                    DiagramEdge,
+                    (dependency, name, edge_kind, optional, on_path and dependency in path, fallback, label),
+                )
             )
 
 
@@ -388,12 +518,12 @@ def build_diagram(
     for node in graph.nodes:
         if node.is_external_input:
             continue
-        if plain_only and node.role == "standard" and not node.optional_dependencies:
+        if plain_only and node.role == "standard" and not node.optional_dependencies and FALLBACK_TAG not in node.tags:
             # inline: the common case for thousands of nodes
             name, required = node.name, node.required_dependencies
             for dependency in sorted(required) if len(required) > 1 else required:
                 if dependency in kinds:
-                    append(_new_edge(DiagramEdge, (dependency, name, "plain", False, False)))
+                    append(_new_edge(DiagramEdge, (dependency, name, "plain", False, False, "", "")))
         else:
             all_plain = False
             _add_edges(edges, node, kinds, blocks, path)

@@ -13,11 +13,12 @@ half-way leaves results without mappings, which only costs a recomputation.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import pathlib
 import threading
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Literal
 
 from hamilton import fingerprinting
@@ -450,13 +451,6 @@ class HamiltonCacheAdapter(
         run_id = self.last_run_id if run_id is None else run_id
         return node_code_version(self._fn_graphs[run_id].nodes[node_name])
 
-    def _execute_node(
-        self, run_id: str, node_name: str, node_callable: Callable, node_kwargs: dict[str, Any], task_id: str | None
-    ) -> Any:
-        result = node_callable(**node_kwargs)
-        self._events.record(run_id, node_name, "adapter", CachingEventType.EXECUTE_NODE, None, None, task_id)
-        return result
-
     # -- behaviours and code versions ---------------------------------------------------------------
     def _defaults(self) -> tuple[str, str, str]:
         default = self.default_behavior or "default"
@@ -711,36 +705,64 @@ class HamiltonCacheAdapter(
         self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None, **future_kwargs: Any
     ) -> Any:
         """Read the node's result from the cache when its key is known, else call the node."""
+        cached, node_kwargs, cache_key = self._lookup_node(run_id, node_, kwargs, task_id)
+        if cached is not SENTINEL:
+            return cached
+        return self._finish_node(run_id, node_, task_id, cache_key, node_.callable(**node_kwargs))
+
+    async def do_node_execute_async(
+        self, *, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None = None, **future_kwargs: Any
+    ) -> Any:
+        """:meth:`do_node_execute` for ``async def`` nodes: the awaited value is versioned and stored."""
+        cached, node_kwargs, cache_key = self._lookup_node(run_id, node_, kwargs, task_id)
+        if cached is not SENTINEL:
+            return cached
+        result = node_.callable(**node_kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return self._finish_node(run_id, node_, task_id, cache_key, result)
+
+    def _lookup_node(
+        self, run_id: str, node_: Node, kwargs: dict[str, Any], task_id: str | None
+    ) -> tuple[Any, dict[str, Any], str | None]:
+        """The node's cached result (SENTINEL when it must run), the arguments to run it with, and
+        its cache key when it was looked up (``None`` when the result is not looked up)."""
         node_name = node_.name
         node_kwargs = self._resolve_default_parameter_values(node_, kwargs)
+        if node_.node_role is NodeType.EXPAND and task_id is not None:
+            return SENTINEL, node_kwargs, None  # a Parallelizable node always runs
+        if self.behaviors[run_id].get(node_name, _DEFAULT) is not _DEFAULT:
+            return SENTINEL, node_kwargs, None
+        cache_key = self.get_cache_key(run_id, node_name, task_id)
+        data_version = self.get_data_version(run_id, node_name, cache_key=cache_key, task_id=task_id)
+        if data_version is not SENTINEL and data_version != fingerprinting.UNHASHABLE:
+            return self._retrieve(run_id, node_name, cache_key, data_version, task_id), node_kwargs, cache_key
+        return SENTINEL, node_kwargs, cache_key
+
+    def _finish_node(self, run_id: str, node_: Node, task_id: str | None, cache_key: str | None, result: Any) -> Any:
+        """Record a result the node just computed (versioned, queued for storing); returns the value
+        the node gives its consumers."""
+        node_name = node_.name
+        self._events.record(run_id, node_name, "adapter", CachingEventType.EXECUTE_NODE, None, None, task_id)
         behavior = self.behaviors[run_id].get(node_name, _DEFAULT)
         if node_.node_role is NodeType.EXPAND and task_id is not None:
-            # A Parallelizable node always runs. Its items are stored as one list (as 1.x does);
-            # consumers version them one by one.
-            result = list(self._execute_node(run_id, node_name, node_.callable, node_kwargs, task_id))
+            # Its items are stored as one list (as 1.x does); consumers version them one by one.
+            result = list(result)
             cache_key = self.get_cache_key(run_id, node_name, task_id)
             if cache_key is not None:
                 self._store_metadata_for(run_id, node_name, cache_key, result, task_id)
             return result
-        if behavior is not _DEFAULT:
-            result = self._execute_node(run_id, node_name, node_.callable, node_kwargs, task_id)
-            if behavior in (_RECOMPUTE, _IGNORE):
-                cache_key = self.get_cache_key(run_id, node_name, task_id)
-                if cache_key is not None:
-                    result = self._store_metadata_for(run_id, node_name, cache_key, result, task_id)
-                else:  # IGNORE nodes have no key: keep their data version in memory only
-                    if node_name in self._data_loaders[run_id] and isinstance(result, tuple):
-                        result = result[0]
-                    self._set_memory_metadata(run_id, node_name, self._version_data(node_name, run_id, result), task_id)
-            return result
-        cache_key = self.get_cache_key(run_id, node_name, task_id)
-        data_version = self.get_data_version(run_id, node_name, cache_key=cache_key, task_id=task_id)
-        if data_version is not SENTINEL and data_version != fingerprinting.UNHASHABLE:
-            result = self._retrieve(run_id, node_name, cache_key, data_version, task_id)
-            if result is not SENTINEL:
-                return result
-        result = self._execute_node(run_id, node_name, node_.callable, node_kwargs, task_id)
-        return self._store_metadata_for(run_id, node_name, cache_key, result, task_id)
+        if behavior is _DEFAULT:
+            return self._store_metadata_for(run_id, node_name, cache_key, result, task_id)
+        if behavior in (_RECOMPUTE, _IGNORE):
+            cache_key = self.get_cache_key(run_id, node_name, task_id)
+            if cache_key is not None:
+                return self._store_metadata_for(run_id, node_name, cache_key, result, task_id)
+            # IGNORE nodes have no key: keep their data version in memory only
+            if node_name in self._data_loaders[run_id] and isinstance(result, tuple):
+                result = result[0]
+            self._set_memory_metadata(run_id, node_name, self._version_data(node_name, run_id, result), task_id)
+        return result
 
     def post_node_execute(
         self,

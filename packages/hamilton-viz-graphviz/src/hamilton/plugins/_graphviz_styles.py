@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from hamilton.rendering.model import FALLBACK_TAG as FALLBACK_TAG
 from hamilton.rendering.model import format_duration
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ FONT = "Helvetica"
 FUNCTION_FILL = "#b4d8e4"
 OUTPUT_FILL = "#FFC857"
 PATH_COLOR = "red"
+FALLBACK_COLOR = "#D9822B"  # edges an @fallback changes the meaning of
 MAX_TYPE_CHARS = 80  # longer type names are cut, as in 1.x
 
 # Arguments of graphviz.Digraph; ``graphviz_kwargs`` are merged into them.
@@ -71,11 +73,28 @@ EDGES: Mapping[str, Mapping[str, str]] = {
     "expand": {"dir": "both", "arrowhead": "crow", "arrowtail": "none"},
     "collect": {"dir": "both", "arrowtail": "crow"},
 }
+# Edges an @fallback marks, drawn on top of the kind's look (a highlighted path keeps its colour):
+# dashed from a node whose failure the consumer survives, dotted with a hollow arrowhead from the
+# node a fallback reads instead; both labelled (``fallback: value(0.0)``, ``fallback for price``).
+_FALLBACK_TEXT = {"color": FALLBACK_COLOR, "fontcolor": FALLBACK_COLOR, "fontname": FONT, "fontsize": "10"}
+FALLBACK_EDGES: Mapping[str, Mapping[str, str]] = {
+    "guarded": {"style": "dashed", **_FALLBACK_TEXT},
+    "source": {"style": "dotted", "arrowhead": "empty", "penwidth": "1.5", **_FALLBACK_TEXT},
+}
 
 LEGEND_ATTRS = {"label": "Legend", "rank": "same", "fontname": "helvetica", "fillcolor": "#ffffff"}
 # Legend entries shown under another name: 1.x calls loaders and savers "materializer";
 # a node overridden in a run looks like one overridden in the request.
-LEGEND_NAMES = {"loader": "materializer", "saver": "materializer", "status-overridden": "override"}
+LEGEND_NAMES = {
+    "loader": "materializer",
+    "saver": "materializer",
+    "status-overridden": "override",
+    "fallback-guarded": "fallback",
+    "fallback-source": "fallback source",
+}
+# The two ends of a legend's sample edge: the entry's name written at the tail, nothing at the head.
+LEGEND_EDGE_TAIL = {"shape": "plaintext", "fontname": FONT, "margin": "0"}
+LEGEND_EDGE_HEAD = {"shape": "point", "style": "invis", "width": "0.01", "height": "0.01"}
 
 
 def base_style(kind: str) -> dict[str, str]:
@@ -111,6 +130,18 @@ def legend_style(cls: str) -> dict[str, str]:
     if cls == "path":
         return {**FUNCTION, "color": PATH_COLOR}
     return {**FUNCTION, **MODIFIERS.get(cls, {})}
+
+
+def edge_style(kind: str, on_path: bool = False, fallback: str = "") -> dict[str, str]:
+    """The attributes of an edge of ``kind`` (``plain``, ``expand``, ``collect``), marked by an
+    @fallback or not (``fallback`` is ``""``, ``"guarded"`` or ``"source"``), on a highlighted
+    path or not (its colour then wins)."""
+    attributes = dict(EDGES.get(kind, {}))
+    if fallback:
+        attributes.update(FALLBACK_EDGES.get(fallback, {}))
+    if on_path:
+        attributes["color"] = PATH_COLOR
+    return attributes
 
 
 def legend_label(cls: str) -> str:

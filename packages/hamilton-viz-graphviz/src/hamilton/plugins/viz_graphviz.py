@@ -108,7 +108,7 @@ class _DiagramDrawer:
         self.custom_legend: dict[str, dict[str, str]] = {}
         self.ids = _Memo(self.quoted_id)  # name -> quoted DOT identifier
         self.class_styles = _Memo(self.class_style)  # style classes -> formatted attributes
-        self.edge_styles = _Memo(self.edge_style)  # (edge kind, on path) -> formatted attribute list
+        self.edge_styles = _Memo(self.edge_style)  # (kind, on path, fallback) -> formatted attribute list
 
     def draw(self, diagram: Diagram, show_legend: bool) -> None:
         styles, body = self.styles, self.dot.body
@@ -141,14 +141,11 @@ class _DiagramDrawer:
         custom style, every box with the same classes looks the same)."""
         return self.a_list(kwargs=self.styles.node_style(classes))
 
-    def edge_style(self, key: tuple[str, bool]) -> str:
-        """The attribute list of an edge of a kind, on a highlighted path or not (``self.edge_styles``
-        keeps it: one ``key`` as the memo's, ``(kind, on_path)``)."""
-        kind, on_path = key
-        attributes = dict(self.styles.EDGES.get(kind, {}))
-        if on_path:
-            attributes["color"] = self.styles.PATH_COLOR
-        return self.attr_list(kwargs=attributes)
+    def edge_style(self, key: tuple[str, bool, str]) -> str:
+        """The attribute list of an edge of a kind, on a highlighted path or not, marked by an
+        @fallback or not (``self.edge_styles`` keeps it: one ``key`` as the memo's,
+        ``(kind, on_path, fallback)``); labels are added per edge."""
+        return self.attr_list(kwargs=self.styles.edge_style(*key))
 
     def statement(self, body: list[str], name: str, label: str | None, style: str, tooltip: str | None = None) -> None:
         """Node ``name``'s statement; ``style`` is the formatted attributes besides label and tooltip."""
@@ -167,7 +164,13 @@ class _DiagramDrawer:
         """``tail -> head`` statements; not ``Digraph.edge``, which reads ``a:b`` as node ``a``, port ``b``."""
         ids, styles, body = self.ids, self.edge_styles, self.dot.body
         for edge in diagram.edges:
-            body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{styles[edge.kind, edge.on_path]}\n")
+            if edge.label:
+                attributes = self.styles.edge_style(edge.kind, edge.on_path, edge.fallback)
+                attributes["label"] = self.plain_label(edge.label)
+                style = self.attr_list(kwargs=attributes)
+            else:
+                style = styles[edge.kind, edge.on_path, edge.fallback]
+            body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{style}\n")
         for group_id, consumer in diagram.input_edges:
             body.append(f"\t{ids[group_id]} -> {ids[consumer]}\n")
 
@@ -200,8 +203,14 @@ class _DiagramDrawer:
         return dict(custom)
 
     def tooltip(self, node: DiagramNode) -> str | None:
-        """The node's docstring (and a run's error), shown literally; None when it has neither."""
+        """The node's docstring, its @fallback and a run's error, shown literally; None when it has none."""
         parts = [node.node.documentation.strip()] if node.node is not None and node.node.documentation else []
+        if (
+            node.node is not None
+            and isinstance(fallback := node.node.tags.get(self.styles.FALLBACK_TAG), str)
+            and fallback
+        ):
+            parts.append(f"fallback: {fallback}")
         if node.run is not None and node.run.error:
             parts.append(f"{node.run.status}: {node.run.error}")
         text = "\n\n".join(parts)
@@ -232,12 +241,20 @@ class _DiagramDrawer:
             entries.setdefault(styles.legend_label(cls), styles.legend_style(cls))
         for name, style in self.custom_legend.items():
             entries.setdefault(name, style)
-        if not entries:
+        edge_entries = diagram.edge_legend
+        if not entries and not edge_entries:
             return
         with self.dot.subgraph(name="cluster__legend") as legend:
             legend.attr("graph", **styles.LEGEND_ATTRS)
             for label, style in entries.items():
                 self.styled_statement(legend.body, f"_legend_{label}", {**style, "label": self.plain_label(label)})
+            for cls in edge_entries:  # a sample edge: the entry's name, then the edge's look
+                label = styles.legend_label(cls)
+                tail, head = f"_legend_{label}", f"_legend_{label}:end"
+                self.styled_statement(legend.body, tail, {**styles.LEGEND_EDGE_TAIL, "label": self.plain_label(label)})
+                self.styled_statement(legend.body, head, {**styles.LEGEND_EDGE_HEAD, "label": ""})
+                look = styles.edge_style("plain", fallback=cls.removeprefix("fallback-"))
+                legend.body.append(f"\t{self.ids[tail]} -> {self.ids[head]}{self.attr_list(kwargs=look)}\n")
 
 
 def write_image(

@@ -95,6 +95,8 @@ CLASS_STYLES = {
     "namespace": "fill:#f8fbfc,stroke:#649fb3",
     "block": "fill:#f4fdf8,stroke:#56E39F,stroke-dasharray:8 4",
     "legend": "fill:#ffffff,stroke:#cccccc",
+    # the tail and head of a legend's sample edge: text only, and nothing
+    "legend-edge": "fill:none,stroke:none",
 }
 STATUS_CLASSES = tuple(f"status-{status}" for status in NodeRunState.STATUSES)
 LEGEND_LABELS = {"cluster": "schema", **{cls: cls[7:] for cls in STATUS_CLASSES}}
@@ -111,20 +113,32 @@ SHAPES = {
     "saver": ("[(", ")]"),
     "field": ("[", "]"),
     "cluster": ("[", "]"),
+    "legend-edge": ("[", "]"),
 }
 
 # Edges: expand/collect edges are thick and labelled (graphviz drew crow's feet), optional
 # dependencies dotted; colours come from linkStyle, a highlighted path's red winning.
+KIND_LABELS = {"plain": "", "expand": "each", "collect": "collect"}
 ARROWS = {
-    (kind, optional): ("-.->" if optional else "-->" if kind == "plain" else "==>") + label
-    for kind, label in (("plain", ""), ("expand", "|each|"), ("collect", "|collect|"))
+    (kind, optional): ("-.->" if optional else "-->" if kind == "plain" else "==>") + (f"|{label}|" if label else "")
+    for kind, label in KIND_LABELS.items()
     for optional in (False, True)
 }
+FALLBACK_COLOR = "#D9822B"
+# Edges an @fallback marks (as hamilton-viz-graphviz draws them): orange and labelled, dashed from
+# a node whose failure the consumer survives, finely dotted from the node a fallback reads instead.
+FALLBACK_DASHES = {"guarded": "stroke-dasharray:6 4", "source": "stroke-dasharray:2 3"}
 LINK_STYLES = {
     "expand": "stroke:#56E39F,stroke-width:2px",
     "collect": "stroke:#EA5556,stroke-width:2px",
     "path": "stroke:red,stroke-width:3px",
+    **{
+        f"fallback-{role}": f"stroke:{FALLBACK_COLOR},stroke-width:2px,{dashes},color:{FALLBACK_COLOR}"
+        for role, dashes in FALLBACK_DASHES.items()
+    },
+    **{f"path-fallback-{role}": f"stroke:red,stroke-width:3px,{dashes}" for role, dashes in FALLBACK_DASHES.items()},
 }
+LEGEND_EDGE_LABELS = {"fallback-guarded": "fallback", "fallback-source": "fallback source"}
 INDENT = "    "
 
 
@@ -219,6 +233,7 @@ class _Writer:
         self.members: dict[str, list[str]] = {cls: [] for cls in CLASS_STYLES}  # class -> ids
         self.statuses: set[str] = set()
         self.links: list[str] = []
+        self.legend_links = 0  # sample edges in the legend, after the links
         self.link_styles: dict[str, list[str]] = {}  # style -> link indices
         self._labels: dict[str, str] | None = None  # node name -> label, made on first need
         # One search over every title instead of one per node: most graphs need no escaping at all.
@@ -328,24 +343,41 @@ class _Writer:
         plain, indent, append = ARROWS["plain", False], INDENT, links.append
         edges = self.diagram.edges
         if self.diagram.plain_edges or not any(
-            kind != "plain" or optional or on_path for _, _, kind, optional, on_path in edges
+            kind != "plain" or optional or on_path or fallback for _, _, kind, optional, on_path, fallback, _ in edges
         ):
             # the common case, in one comprehension: thousands of unstyled edges
-            links += [f"{indent}{ids[source]} {plain} {ids[target]}" for source, target, _, _, _ in edges]
+            links += [f"{indent}{ids[source]} {plain} {ids[target]}" for source, target, *_ in edges]
             return
-        for source, target, kind, optional, on_path in edges:  # unpacked: thousands of edges
-            if kind == "plain" and not optional and not on_path:
+        for source, target, kind, optional, on_path, fallback, label in edges:  # unpacked: thousands of edges
+            if kind == "plain" and not optional and not on_path and not fallback:
                 append(f"{indent}{ids[source]} {plain} {ids[target]}")
                 continue
+            if fallback:
+                self._style_link(f"path-fallback-{fallback}" if on_path else f"fallback-{fallback}")
+                append(f"{indent}{ids[source]} {self._fallback_arrow(kind, label)} {ids[target]}")
+                continue
             if on_path or kind != "plain":
-                style = "path" if on_path else kind
-                self.link_styles.setdefault(LINK_STYLES[style], []).append(str(len(links)))
+                self._style_link("path" if on_path else kind)
             append(f"{indent}{ids[source]} {ARROWS[kind, optional]} {ids[target]}")
 
+    def _style_link(self, style: str) -> None:
+        """Give the next link (the one about to be appended) the link style ``style``."""
+        self.link_styles.setdefault(LINK_STYLES[style], []).append(str(len(self.links) + self.legend_links))
+
+    @staticmethod
+    def _fallback_arrow(kind: str, label: str) -> str:
+        """A dotted arrow (thick for fan-out and collect edges, as without a fallback), labelled
+        with the kind's label, if any, then the fallback's."""
+        text = " · ".join(filter(None, (KIND_LABELS.get(kind, ""), label)))
+        arrow = "-.->" if kind == "plain" else "==>"
+        return f'{arrow}|"{escape(text)}"|' if text else arrow
+
     def _legend(self) -> list[str]:
-        """1.x's legend: one sample box per class present, shaped and styled as in the drawing."""
+        """1.x's legend: one sample box per class present, shaped and styled as in the drawing;
+        then a sample edge per edge style present (``fallback``...), from its name to nothing."""
         present = (*self.diagram.legend, *(cls for cls in STATUS_CLASSES if cls in self.statuses))
-        if not present:
+        edge_styles = self.diagram.edge_legend
+        if not present and not edge_styles:
             return []
         # one row, whatever the orientation: the boxes share a rank when laid out top to bottom
         lines = ['subgraph legend["Legend"]', f"{INDENT}direction TB"]
@@ -355,6 +387,17 @@ class _Writer:
             kind = cls if cls in SHAPES else "function"
             lines.append(INDENT + _shape(kind, node_id, escape(LEGEND_LABELS.get(cls, cls))))
             self._add(node_id, dict.fromkeys((kind, cls)))
+        for index, style in enumerate(edge_styles):
+            tail, head = f"le{index}", f"le{index}h"
+            self._style_link(style)
+            self.legend_links += 1
+            lines += [
+                INDENT + _shape("legend-edge", tail, escape(LEGEND_EDGE_LABELS.get(style, style))),
+                INDENT + _shape("legend-edge", head, " "),
+                f"{INDENT}{tail} -.-> {head}",
+            ]
+            self._add(tail, ("legend-edge",))
+            self._add(head, ("legend-edge",))
         return [INDENT + line for line in (*lines, "end")]
 
 

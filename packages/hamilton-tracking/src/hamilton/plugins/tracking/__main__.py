@@ -1,7 +1,7 @@
 """``python -m hamilton.plugins.tracking``: serve the UI, or list recorded runs.
 
 python -m hamilton.plugins.tracking ui [--path DIR] [--host 127.0.0.1] [--port 8241] [--open]
-python -m hamilton.plugins.tracking runs [--path DIR] [--project P] [--limit N] [--json]
+python -m hamilton.plugins.tracking runs [--path DIR] [--project P] [--status S] [--limit N] [--json]
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 
-from hamilton.plugins.tracking.pages import fmt_duration
+from hamilton.plugins.tracking.pages import counts_text, fmt_duration
+from hamilton.plugins.tracking.store import RUN_STATUSES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     runs = commands.add_parser("runs", help="list recorded runs, newest first")
     runs.add_argument("--path", default=None, help=path_help)
     runs.add_argument("--project", default=None)
+    runs.add_argument("--status", default=None, choices=RUN_STATUSES, help="only runs with this status")
     runs.add_argument("--limit", type=int, default=20)
     runs.add_argument("--json", action="store_true")
     return parser
@@ -43,14 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from hamilton.plugins.tracking.store import TrackingStore, as_json
 
-    runs = TrackingStore(args.path).runs(project=args.project, limit=max(args.limit, 1))
+    runs = TrackingStore(args.path).runs(project=args.project, status=args.status, limit=max(args.limit, 1))
     if args.json:
         print(json.dumps([as_json(run) for run in runs], indent=2))
         return 0
     for run in runs:
         print(
             f"{run.run_id}  {run.status:<8} {run.project:<16} {fmt_duration(run.duration):>10}  "
-            f"{run.node_count} nodes ({run.failed_count} failed)  {', '.join(run.final_vars)}"
+            f"{run.node_count} nodes {counts_text(run) or '(0 failed)'}  {', '.join(run.final_vars)}"
         )
     return 0
 

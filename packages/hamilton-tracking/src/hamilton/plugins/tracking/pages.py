@@ -48,6 +48,14 @@ def run_href(run_id: str) -> str:
     return f"/runs/{quote(run_id, safe='')}"
 
 
+def counts_text(run: RunSummary) -> str:
+    """``"(1 failed, 2 skipped)"``, or ``""`` when nothing failed or was skipped."""
+    parts = [f"{run.failed_count} failed"] if run.failed_count else []
+    if run.skipped_count:
+        parts.append(f"{run.skipped_count} skipped")
+    return f"({', '.join(parts)})" if parts else ""
+
+
 def _badge(status: str) -> str:
     return f'<span class="badge status-{esc(status)}">{esc(status)}</span>'
 
@@ -82,7 +90,8 @@ def run_list(
         options.append(f'<a href="/?{esc(urlencode({"project": name}))}"{current}>{esc(name)}</a>')
     rows = []
     for run in runs:
-        failed = f' <span class="failed-count">({run.failed_count} failed)</span>' if run.failed_count else ""
+        counts = counts_text(run)
+        failed = f' <span class="failed-count">{esc(counts)}</span>' if counts else ""
         error = (
             f'<div class="error-line">{esc(run.error_type)}: {esc(run.error_message)}</div>' if run.error_type else ""
         )
@@ -124,24 +133,31 @@ def _summary_cells(summary: ResultSummary | None) -> str:
 
 
 def _node_row(index: int, node: NodeExecution, origin: float, first: float, span: float) -> str:
+    skipped = node.status == "skipped"
     left = max(0.0, (node.started_at - first) / span * 100)
     width = ((node.ended_at or node.started_at) - node.started_at) / span * 100
     bar = (
-        f'<div class="lane"><div class="bar status-{esc(node.status)}" '
+        '<div class="lane"></div>'  # never ran: nothing on the timeline
+        if skipped
+        else f'<div class="lane"><div class="bar status-{esc(node.status)}" '
         f'style="margin-left:{min(left, 99.7):.3f}%;width:{max(width, 0.3):.3f}%"></div></div>'
     )
+    note = f'<div class="node-note">{esc(node.note)}</div>' if node.note else ""
     if node.error is not None:
         detail = (
-            f'<td class="error"><strong>{esc(node.error.type)}</strong>: {esc(node.error.message)}'
+            f'<td class="error"><strong>{esc(node.error.type)}</strong>: {esc(node.error.message)}{note}'
             f"<details><summary>traceback</summary><pre>{esc(node.error.traceback)}</pre></details></td>"
         )
+    elif skipped or (node.result is None and note):
+        detail = f'<td class="muted">{note or "—"}</td>'
     else:
         detail = _summary_cells(node.result)
+    start = "—" if skipped else f"+{fmt_duration(max(0.0, node.started_at - origin))}"
     return (
         f'<tr class="node-row" data-node="{esc(node.node_name)}" data-status="{esc(node.status)}">'
         f'<td class="num">{index}</td><td class="node-name"><code>{esc(node.node_name)}</code></td>'
         f'<td class="task"><code>{esc(node.task_id or "")}</code></td><td>{_badge(node.status)}</td>'
-        f'<td class="num">+{esc(fmt_duration(max(0.0, node.started_at - origin)))}</td>'
+        f'<td class="num">{esc(start)}</td>'
         f'<td class="num">{esc(fmt_duration(node.duration))}</td><td class="waterfall">{bar}</td>{detail}</tr>'
     )
 
@@ -176,8 +192,9 @@ def _graph_table(run: Run) -> str:
 def run_detail(run: Run) -> str:
     """One run: its nodes in execution order with a waterfall, inputs, config and graph."""
     # The timeline spans the node executions (planning before the first node is left out).
-    first = min((n.started_at for n in run.nodes), default=run.started_at)
-    last = max((n.ended_at or n.started_at for n in run.nodes), default=first)
+    executed = [n for n in run.nodes if n.status != "skipped"]
+    first = min((n.started_at for n in executed), default=run.started_at)
+    last = max((n.ended_at or n.started_at for n in executed), default=first)
     span = max(last - first, 1e-6)
     rows = (_node_row(i, node, run.started_at, first, span) for i, node in enumerate(run.nodes, start=1))
     node_rows = "".join(rows)
@@ -197,6 +214,16 @@ def run_detail(run: Run) -> str:
     )
     note = f'<p class="note">{esc(run.note)}</p>' if run.note else ""
     overrides = ", ".join(run.overrides) or "none"
+    skipped_fact = f", {run.skipped_count} skipped" if run.skipped_count else ""
+    if run.status == "partial":
+        shown = ", ".join(run.skipped_nodes[:20]) + (", ..." if run.skipped_count > 20 else "")
+        note = (
+            f'<p class="partial-note">Completed partially (<code>keep_going</code>): {run.failed_count} node '
+            f"execution(s) failed, {run.skipped_count} node(s) downstream were skipped"
+            + (f": <code>{esc(shown)}</code>" if shown else "")
+            + ".</p>"
+            + note
+        )
     body = f"""<p><a href="/?{esc(urlencode({"project": run.project}))}">← runs of {esc(run.project)}</a></p>
 <h1>Run <code>{esc(run.run_id)}</code> {_badge(run.status)}</h1>
 <dl class="facts">
@@ -206,7 +233,7 @@ def run_detail(run: Run) -> str:
 <dt>duration</dt><dd>{esc(fmt_duration(run.duration))}</dd>
 <dt>outputs</dt><dd>{esc(", ".join(run.final_vars))}</dd>
 <dt>overrides</dt><dd>{esc(overrides)}</dd>
-<dt>nodes</dt><dd>{run.node_count} executed, {run.failed_count} failed</dd>
+<dt>nodes</dt><dd>{run.node_count} executed, {run.failed_count} failed{skipped_fact}</dd>
 <dt>host</dt><dd>{esc(run.host)} (pid {esc(run.pid)})</dd>
 </dl>
 {error}{note}

@@ -3,7 +3,12 @@
 One file, ``tracking.db``, in the tracking directory. WAL mode lets the UI read while runs
 write, and several processes write the same file (each write is one ``BEGIN IMMEDIATE``
 transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others). ``PRAGMA user_version`` holds
-the schema version, so a later release can migrate and an older one refuses a newer file.
+the schema version: a writer migrates an older file when it opens it (in one transaction), a
+reader reads any older layout as it is, and an older release refuses a newer file.
+
+Schema versions: 1 — the first release; 2 — run status ``partial`` (a ``keep_going`` run in
+which some nodes failed) and a ``note`` per node execution (``skipped`` nodes, failures
+recovered by a ``@fallback``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -20,21 +26,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILENAME = "tracking.db"
 ENV_VAR = "HAMILTON_TRACKING_DIR"
 BUSY_TIMEOUT_S = 30.0
-RUN_STATUSES = ("running", "success", "failure")
+RUN_STATUSES = ("running", "success", "failure", "partial")
+NODE_STATUSES = ("success", "failure", "incomplete", "skipped")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS graphs (
-    graph_hash TEXT PRIMARY KEY,
-    snapshot TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
+# The runs table; {name} is "runs", or the table a migration builds before renaming it.
+_RUNS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     run_id TEXT PRIMARY KEY,
     project TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failure')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'success', 'failure', 'partial')),
     started_at REAL NOT NULL,
     ended_at REAL,
     final_vars TEXT NOT NULL,
@@ -47,16 +51,35 @@ CREATE TABLE IF NOT EXISTS runs (
     note TEXT,
     host TEXT,
     pid INTEGER
-);
+)
+"""
+_RUNS_COLUMNS = (
+    "run_id, project, status, started_at, ended_at, final_vars, inputs, overrides, config, graph_hash, "
+    "error_type, error_message, note, host, pid"
+)
+_RUNS_INDEXES = """
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at DESC);
 CREATE INDEX IF NOT EXISTS runs_by_project ON runs (project, started_at DESC);
+"""
+
+_SCHEMA = (
+    """
+CREATE TABLE IF NOT EXISTS graphs (
+    graph_hash TEXT PRIMARY KEY,
+    snapshot TEXT NOT NULL
+);
+"""
+    + _RUNS_TABLE.format(name="runs")
+    + ";"
+    + _RUNS_INDEXES
+    + """
 CREATE TABLE IF NOT EXISTS node_runs (
     id INTEGER PRIMARY KEY,
     run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     node_name TEXT NOT NULL,
     task_id TEXT,
-    status TEXT NOT NULL,  -- 'success', 'failure' or 'incomplete' (no CHECK: it costs µs per row)
+    status TEXT NOT NULL,  -- one of NODE_STATUSES (no CHECK: it costs µs per row)
     started_at REAL NOT NULL,
     ended_at REAL,
     result_type TEXT,
@@ -64,10 +87,27 @@ CREATE TABLE IF NOT EXISTS node_runs (
     result_size TEXT,
     error_type TEXT,
     error_message TEXT,
-    traceback TEXT
+    traceback TEXT,
+    note TEXT
 );
 CREATE INDEX IF NOT EXISTS node_runs_by_run ON node_runs (run_id, started_at, seq);
 """
+)
+
+# Version 1 -> 2: the runs table gets the 'partial' status (SQLite cannot change a CHECK
+# constraint in place: the table is rebuilt, as https://sqlite.org/lang_altertable.html
+# describes), node_runs gets its note column. Runs with foreign keys off (dropping the old runs
+# table must not cascade to node_runs).
+_MIGRATE_1_TO_2 = (
+    _RUNS_TABLE.format(name="runs_v2")
+    + f""";
+INSERT INTO runs_v2 ({_RUNS_COLUMNS}) SELECT {_RUNS_COLUMNS} FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v2 RENAME TO runs;
+{_RUNS_INDEXES}
+ALTER TABLE node_runs ADD COLUMN note TEXT;
+"""
+)
 
 NODE_COLUMNS = (
     "run_id",
@@ -83,6 +123,7 @@ NODE_COLUMNS = (
     "error_type",
     "error_message",
     "traceback",
+    "note",
 )
 _INSERT_NODE = f"INSERT INTO node_runs ({', '.join(NODE_COLUMNS)}) VALUES ({', '.join('?' * len(NODE_COLUMNS))})"
 
@@ -159,15 +200,29 @@ def _create_schema_when_free(connection: sqlite3.Connection) -> None:
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
+    """Create the schema in a new database, or migrate an older one to ``SCHEMA_VERSION``."""
     connection.execute("PRAGMA journal_mode = WAL")  # persistent: set once, for every later reader
-    with transaction(connection):
-        # Re-read inside the write lock: another process may have created it meanwhile.
-        if connection.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.execute("PRAGMA foreign_keys = OFF")  # only changeable outside a transaction
+    try:
+        with transaction(connection):
+            # Re-read inside the write lock: another process may have done it meanwhile.
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
+            script = _SCHEMA if version == 0 else _MIGRATE_1_TO_2
+            _run_script(connection, script)
+            if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise sqlite3.IntegrityError("the tracking schema migration broke a foreign key; nothing was changed")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT first: the statements run one by one inside the transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
 
 
 @contextmanager
@@ -183,6 +238,26 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 # --- writes (used by the tracker) ----------------------------------------------------------
+
+
+NodeKey = tuple  # (node name, item indices): ("squared", (2,)) is "squared[2]", ("total", ()) is "total"
+
+_ITEM = re.compile(r"\.(\d+)\.block-")
+_LABEL = re.compile(r"^(.*?)((?:\[\d+\])+)$")
+
+
+def item_indices(task_id: str | None) -> tuple[int, ...]:
+    """The item numbers in a task id: ``expand-g.2.block-g.expand-m.0.block-m`` -> ``(2, 0)``."""
+    return tuple(int(number) for number in _ITEM.findall(task_id)) if task_id else ()
+
+
+def node_key(label: str) -> NodeKey:
+    """A node as :class:`hamilton.errors.PartialExecutionError` names it, split into its name and
+    item numbers: ``"squared[2]"`` -> ``("squared", (2,))``, ``"total"`` -> ``("total", ())``."""
+    match = _LABEL.match(label)
+    if match is None:
+        return label, ()
+    return match.group(1), tuple(int(n) for n in match.group(2)[1:-1].split("]["))
 
 
 class Writer:
@@ -238,10 +313,56 @@ class Writer:
         with self._transaction() as connection:
             connection.executemany(_INSERT_NODE, node_rows)
 
-    def finish_run(self, run_id: str, ending: dict[str, Any], node_rows: Sequence[tuple]) -> None:
-        """Add a run's node executions and set its final status, all in one transaction."""
+    def finish_run(
+        self,
+        run_id: str,
+        ending: dict[str, Any],
+        node_rows: Sequence[tuple],
+        *,
+        failures: Sequence[tuple[NodeKey, tuple]] = (),
+        notes: Sequence[tuple[NodeKey | None, str]] = (),
+        skipped: Sequence[tuple] = (),
+    ) -> None:
+        """Add a run's node executions and set its final status, all in one transaction.
+
+        What a run's error tells beyond its node hooks: ``failures`` are rows for failed nodes,
+        each added only if no ``failure`` row of that node (and item) is recorded yet, by this
+        process or a worker (an ``incomplete`` row of it becomes that failure); ``notes`` are
+        set on the ``failure`` rows of a node (and item), or of every node for the key ``None``
+        (a row of ``failures`` carries its note already); ``skipped`` rows are added as they are.
+        """
         with self._transaction() as connection:
             connection.executemany(_INSERT_NODE, node_rows)
+            if failures or notes:
+                recorded: dict[NodeKey, list[int]] = {}
+                unfinished: dict[NodeKey, list[int]] = {}
+                for row_id, name, task_id, status in connection.execute(
+                    "SELECT id, node_name, task_id, status FROM node_runs "
+                    "WHERE run_id = ? AND status IN ('failure', 'incomplete')",
+                    (run_id,),
+                ):
+                    found = recorded if status == "failure" else unfinished
+                    found.setdefault((name, item_indices(task_id)), []).append(row_id)
+                for key, row in failures:
+                    if key in recorded:
+                        continue
+                    if key in unfinished:  # started, then stopped by a hook: that was its failure
+                        connection.executemany(
+                            "UPDATE node_runs SET status = 'failure', error_type = ?, error_message = ?, "
+                            "traceback = ?, note = ? WHERE id = ?",
+                            [(*row[-4:], row_id) for row_id in unfinished[key]],
+                        )
+                    else:
+                        connection.execute(_INSERT_NODE, row)
+                for key, note in notes:
+                    if key is None:
+                        connection.execute(
+                            "UPDATE node_runs SET note = ? WHERE run_id = ? AND status = 'failure'", (note, run_id)
+                        )
+                    else:
+                        ids = recorded.get(key, ())
+                        connection.executemany("UPDATE node_runs SET note = ? WHERE id = ?", [(note, i) for i in ids])
+            connection.executemany(_INSERT_NODE, skipped)
             _update_run(connection, run_id, ending)
 
     def mark_run(self, run_id: str, ending: dict[str, Any]) -> None:
@@ -272,6 +393,11 @@ class RunSummary:
     failed_count: int
     error_type: str | None
     error_message: str | None
+    skipped_count: int
+
+    # node_count counts node executions (skipped nodes never executed); failed_count those that
+    # failed (also those a @fallback recovered from); skipped_count the nodes a keep_going run
+    # skipped because a node upstream failed.
 
     @property
     def duration(self) -> float | None:
@@ -299,7 +425,13 @@ class ErrorInfo:
 
 @dataclasses.dataclass(frozen=True)
 class NodeExecution:
-    """One execution of one node (a node inside a parallel block executes once per item)."""
+    """One execution of one node (a node inside a parallel block executes once per item).
+
+    ``status`` is ``success``, ``failure``, ``incomplete`` (started, never finished) or
+    ``skipped`` (not run: a node upstream failed in a ``keep_going`` run; ``ended_at`` is
+    ``None`` and ``started_at`` is when the run ended). ``note`` says more when there is more to
+    say: a failure a ``@fallback`` recovered from, what a skipped node was waiting for.
+    """
 
     node_name: str
     task_id: str | None
@@ -308,6 +440,7 @@ class NodeExecution:
     ended_at: float | None
     result: ResultSummary | None
     error: ErrorInfo | None
+    note: str | None = None
 
     @property
     def duration(self) -> float | None:
@@ -349,11 +482,16 @@ class Run(RunSummary):
         failed = [n for n in self.nodes if n.status == "failure"]
         return failed[0].node_name if failed else None
 
+    @property
+    def skipped_nodes(self) -> list[str]:
+        """The nodes not run because a node upstream failed (``keep_going`` runs), in run order."""
+        return [n.node_name for n in self.nodes if n.status == "skipped"]
+
 
 def as_json(value: Any) -> Any:
     """A dataclass of the read API as JSON-ready data, with durations and the failed node."""
     data = dataclasses.asdict(value)
-    for name in ("duration", "failed_node"):
+    for name in ("duration", "failed_node", "skipped_nodes"):
         if hasattr(value, name):
             data[name] = getattr(value, name)
     if isinstance(value, Run):
@@ -364,9 +502,10 @@ def as_json(value: Any) -> Any:
 
 _SUMMARY_SELECT = """
 SELECT r.run_id, r.project, r.status, r.started_at, r.ended_at, r.final_vars,
-       (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id),
+       (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id AND n.status != 'skipped'),
        (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id AND n.status = 'failure'),
-       r.error_type, r.error_message
+       r.error_type, r.error_message,
+       (SELECT COUNT(*) FROM node_runs n WHERE n.run_id = r.run_id AND n.status = 'skipped')
 FROM runs r
 """
 
@@ -375,7 +514,8 @@ class TrackingStore:
     """Reads what :class:`~hamilton.plugins.tracking.LocalTracker` recorded at ``path``.
 
     ``path`` is the tracking directory (default: ``$HAMILTON_TRACKING_DIR`` or
-    ``~/.hamilton/tracking``) or the ``.db`` file itself. Reading never creates anything.
+    ``~/.hamilton/tracking``) or the ``.db`` file itself. Reading never creates (or migrates)
+    anything: a file of an older schema version is read as it is.
     """
 
     def __init__(self, path: str | os.PathLike | None = None):
@@ -391,7 +531,7 @@ class TrackingStore:
             return
         connection = connect(self.db_file, create=False)
         try:
-            if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
                 yield None  # created but not yet initialised by a writer
             else:
                 yield connection
@@ -399,7 +539,8 @@ class TrackingStore:
             connection.close()
 
     def runs(self, project: str | None = None, status: str | None = None, limit: int = 100) -> list[RunSummary]:
-        """The most recent runs first, optionally of one project and/or one status."""
+        """The most recent runs first, optionally of one project and/or one status (one of
+        ``RUN_STATUSES``: ``running``, ``success``, ``failure``, ``partial``)."""
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}.")
         if status is not None and status not in RUN_STATUSES:
@@ -442,8 +583,10 @@ class TrackingStore:
                 "FROM runs r LEFT JOIN graphs g ON g.graph_hash = r.graph_hash WHERE r.run_id = ?",
                 (run_id,),
             ).fetchone()
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            columns = NODE_COLUMNS if version >= 2 else (*NODE_COLUMNS[:-1], "NULL")  # v1: no note
             node_rows = connection.execute(
-                f"SELECT {', '.join(NODE_COLUMNS)} FROM node_runs WHERE run_id = ? ORDER BY started_at, seq, id",
+                f"SELECT {', '.join(columns)} FROM node_runs WHERE run_id = ? ORDER BY started_at, seq, id",
                 (run_id,),
             ).fetchall()
         summary = _summary(row)
@@ -462,9 +605,19 @@ class TrackingStore:
 
 
 def _summary(row: Sequence[Any]) -> RunSummary:
-    run_id, project, status, started, ended, final_vars, count, failed, error_type, error_message = row
+    run_id, project, status, started, ended, final_vars, count, failed, error_type, error_message, skipped = row
     return RunSummary(
-        run_id, project, status, started, ended, json.loads(final_vars), count, failed, error_type, error_message
+        run_id,
+        project,
+        status,
+        started,
+        ended,
+        json.loads(final_vars),
+        count,
+        failed,
+        error_type,
+        error_message,
+        skipped,
     )
 
 
@@ -492,4 +645,5 @@ def _node(row: Iterable[Any]) -> NodeExecution:
         values["ended_at"],
         result,
         error,
+        values["note"],
     )
