@@ -809,3 +809,23 @@ def test_a_driver_gives_a_copy_with_another_mode_for_a_call():
     assert dr.with_execution_mode(max_concurrency=3).execution_mode.max_concurrency == 3
     with pytest.raises(ValueError):
         dr.with_execution_mode(schedule="sideways")
+
+
+def test_an_async_generator_as_parallelizable_is_refused_with_what_to_do():
+    source = """
+from hamilton.htypes import Collect, Parallelizable
+
+async def items(n: int) -> Parallelizable[int]:
+    for i in range(n):
+        yield i
+
+def doubled(items: int) -> int:
+    return items * 2
+
+def total(doubled: Collect[int]) -> int:
+    return sum(doubled)
+"""
+    module = ad_hoc_utils.module_from_source(source, "async_generator_fan_out")
+    dr = driver.Builder().with_modules(module).enable_dynamic_execution(allow_experimental_mode=True).build()
+    with pytest.raises(TypeError, match=r"async generator.*returns a list"):
+        dr.execute(["total"], inputs={"n": 3})

@@ -300,6 +300,13 @@ def _back_off(waited: float) -> float:
 
 def _yielded(unit: BlockUnit, items: Any) -> Any:
     """The items, one at a time; an error raised while producing one names the node and the item."""
+    if hasattr(items, "__aiter__") and not hasattr(items, "__iter__"):
+        node_ = unit.expander_step.node if unit.expander_step is not None else None
+        where = f" ({node_.location()})" if node_ is not None else ""
+        raise TypeError(
+            f"Parallelizable node '{unit.expander}'{where} is an async generator, which Hamilton cannot fan out "
+            "yet: make it an `async def` that returns a list of the items, or a plain generator."
+        )
     iterator = iter(items)
     index = 0
     while True:
