@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import textwrap
 import traceback
 
 import pytest
+from engine_helpers import build, flow, partial, run
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -25,12 +25,6 @@ from hamilton.lifecycle import base as lifecycle_base
 
 FAILSAFE = 10.0  # seconds a structural wait may take before the test is declared failed
 
-_names = itertools.count()
-
-
-def flow(source: str):
-    return ad_hoc_utils.module_from_source(textwrap.dedent(source), f"modes_flow_{next(_names)}")
-
 
 @pytest.fixture(autouse=True)
 def _quiet_failures():
@@ -38,26 +32,6 @@ def _quiet_failures():
     logging.disable(logging.CRITICAL)
     yield
     logging.disable(logging.NOTSET)
-
-
-def build(module, *adapters, **mode):
-    builder = driver.Builder().with_modules(module).with_adapters(*adapters)
-    if mode:
-        builder = builder.with_execution_mode(**mode)
-    return builder.build()
-
-
-def run(dr, how: str, request, **kwargs):
-    """``dr.execute`` or ``dr.aexecute`` (on a fresh loop)."""
-    if how == "aexecute":
-        return asyncio.run(dr.aexecute(request, **kwargs))
-    return dr.execute(request, **kwargs)
-
-
-def partial(dr, how: str, request, **kwargs) -> PartialExecutionError:
-    with pytest.raises(PartialExecutionError) as info:
-        run(dr, how, request, **kwargs)
-    return info.value
 
 
 def frames_of(error: BaseException) -> list[str]:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import logging
-import textwrap
 import warnings
 
 import pytest
+from engine_helpers import build, flow, partial, run
 
-from hamilton import ad_hoc_utils, driver
-from hamilton.errors import PartialExecutionError
+from hamilton import driver
 from hamilton.execution import executors
 from hamilton.function_modifiers import InvalidDecoratorException, fallback, value
-
-_names = itertools.count()
-
-
-def flow(text: str):
-    return ad_hoc_utils.module_from_source(textwrap.dedent(text), f"fallback_flow_{next(_names)}")
 
 
 @pytest.fixture(autouse=True)
@@ -28,25 +19,6 @@ def _quiet_failures():
     logging.disable(logging.CRITICAL)
     yield
     logging.disable(logging.NOTSET)
-
-
-def build(module, **mode):
-    builder = driver.Builder().with_modules(module)
-    if mode:
-        builder = builder.with_execution_mode(**mode)
-    return builder.build()
-
-
-def run(dr, how: str, request, **kwargs):
-    if how == "aexecute":
-        return asyncio.run(dr.aexecute(request, **kwargs))
-    return dr.execute(request, **kwargs)
-
-
-def partial(dr, how: str, request, **kwargs) -> PartialExecutionError:
-    with pytest.raises(PartialExecutionError) as info:
-        run(dr, how, request, **kwargs)
-    return info.value
 
 
 def fallback_warnings(record) -> list[str]:
