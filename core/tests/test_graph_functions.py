@@ -37,8 +37,10 @@ def test_levels_count_the_longest_path(graph):
 
 
 def test_execute_subdag_computes_the_nodes_from_inputs_and_computed_values(graph):
-    """Missing optional inputs take their defaults; already computed values are reused."""
+    """Missing optional inputs take their defaults; already computed values are reused; the
+    values of the nodes and of their direct dependencies come back (as in 1.x)."""
     assert graph_functions.execute_subdag([graph["a"], graph["b"], graph["c"]], inputs={"x": 1}) == {
+        "x": 1,
         "a": 2,
         "b": 4,
         "c": 3,

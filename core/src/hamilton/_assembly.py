@@ -72,16 +72,14 @@ def collect_nodes(
             for node_ in nodes_from_function(fn, config):
                 name = node_.name
                 existing = nodes.get(name)
-                if existing is not None:
-                    if not (allow_overrides and group_of[name] < group):
-                        raise DuplicateNodeError(
-                            f"Cannot define function {name} more than once. Already defined by "
-                            f"{_origin(existing)}; defined again by {_origin(node_)}. Rename one of "
-                            "them, or let later modules override earlier ones with "
-                            "Builder().allow_module_overrides()."
-                        )
-                    del nodes[name]  # the override takes the later position, as if defined there
-                nodes[name] = node_
+                if existing is not None and not (allow_overrides and group_of[name] < group):
+                    raise DuplicateNodeError(
+                        f"Cannot define function {name} more than once. Already defined by "
+                        f"{_origin(existing)}; defined again by {_origin(node_)}. Rename one of "
+                        "them, or let later modules override earlier ones with "
+                        "Builder().allow_module_overrides()."
+                    )
+                nodes[name] = node_  # an override keeps the overridden node's position (as in 1.x)
                 group_of[name] = group
     return nodes
 
@@ -155,6 +153,23 @@ def wire(nodes: dict[str, Node], config: dict[str, Any], adapter: LifecycleAdapt
         for key in unused_keys:  # a config value nobody consumes is still an input (and an output)
             nodes[key] = Node(key, Any, node_source=NodeType.EXTERNAL)
     return nodes
+
+
+def add_edge(consumer: Node, nodes: dict[str, Node], param: str, param_type: Any, check_edge: EdgeTypeChecker) -> None:
+    """Wire one parameter of ``consumer`` to its producer in ``nodes`` (in place): the producer is
+    created as an external input if missing, narrowed if it is one, type-checked otherwise.
+    (:func:`wire` inlines the same steps for speed.)"""
+    producer = nodes.get(param)
+    if producer is None:
+        producer = nodes[param] = Node(
+            param, param_type, node_source=NodeType.EXTERNAL, originating_functions=consumer.originating_functions
+        )
+    elif producer._node_source is NodeType.EXTERNAL:
+        _narrow_input_type(producer, param, param_type, consumer, check_edge)
+    elif param_type is not producer._type and not check_edge(param_type, producer._type):
+        raise _edge_mismatch(consumer, param, param_type, producer)
+    consumer._dependencies.append(producer)
+    producer._depended_on_by.append(consumer)
 
 
 def _narrow_input_type(

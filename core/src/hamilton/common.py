@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 
 
 def convert_output_value(
-    output_value: Any, module_set: Collection[str], given_to: str = "driver"
+    output_value: Any, module_set: Collection[str], given_to: str = "materializer"
 ) -> tuple[str | None, str | None]:
     """``(name, None)`` for a valid output, ``(None, error)`` otherwise (``given_to`` names the
-    receiver of the modules in the message: the driver, or a materializer)."""
+    receiver of the modules in the message: a materializer, as in 1.x, or the driver)."""
     if isinstance(output_value, str):
         return output_value, None
     if isinstance(output_value, types.FunctionType):
@@ -27,6 +27,8 @@ def convert_output_value(
     name = getattr(output_value, "name", None)
     if isinstance(name, str):
         return name, None
+    if given_to == "materializer":  # 1.x's wording
+        return None, f"Materializer dependency {output_value!r} is not a string, a function, or a driver.Variable."
     return None, f"{output_value!r} is not a node name, a node or a function of the dataflow."
 
 

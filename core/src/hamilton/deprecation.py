@@ -31,11 +31,23 @@ def warn_deprecated(
     :param removed_in: the major version that removes it.
     :param stacklevel: as for :func:`warnings.warn`, counted from the caller of this helper.
     """
+    import warnings
+
+    message = deprecation_message(what, instead=instead, removed_in=removed_in)
+    warnings.warn(message, deprecation_category(removed_in), stacklevel=stacklevel + 1)
+
+
+def deprecation_message(what: str, *, instead: str | None = None, removed_in: tuple[int, ...] = DEFAULT_REMOVAL) -> str:
+    """The text :func:`warn_deprecated` warns with, for helpers that emit it themselves
+    (``hamilton.dev_utils.deprecation``'s ``warn_action``s receive it)."""
     version = ".".join(str(part) for part in removed_in)
     message = f"{what} is deprecated and will be removed in Hamilton {version}."
     if instead:
         message += f" {instead}"
-    import warnings
+    return message
 
-    category = _CATEGORIES.get(tuple(removed_in[:2]), DeprecationWarning)
-    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+def deprecation_category(removed_in: tuple[int, ...] = DEFAULT_REMOVAL) -> type[DeprecationWarning]:
+    """The warning class of a removal in ``removed_in``: :class:`RemovedInHamilton3Warning` for 3.0,
+    plain ``DeprecationWarning`` for a version without its own class."""
+    return _CATEGORIES.get(tuple(removed_in[:2]), DeprecationWarning)

@@ -19,7 +19,7 @@ from hamilton.execution.graph_executor import (  # noqa: F401 (1.x's import path
 )
 from hamilton.execution.modes import DEFAULT_MODE, ExecutionMode
 from hamilton.execution.plan import ExecutionPlan
-from hamilton.execution.runner import has_node_hooks, note_hook_failure
+from hamilton.execution.runner import note_hook_failure
 from hamilton.graph import Graph
 from hamilton.lifecycle.base import LifecycleAdapterSet, ValidationException
 from hamilton.node import matches_query, validate_tag_query
@@ -111,6 +111,10 @@ def _legacy_default_result_builder() -> object:
     return base.PandasDataFrameResult()
 
 
+_NO_OUTPUT_REQUESTED = (
+    "No output requested. Please either pass in materializers that will save data, or pass in "
+    "`additional_vars` to compute."
+)
 _CACHE_CONFLICT = "Cannot use `.with_cache()` or with `.with_adapters(SmartCacheAdapter())`."
 _CACHE_INSTALL_HINT = (
     'Caching needs the hamilton-cache distribution: pip install "apache-hamilton[cache]" '
@@ -266,6 +270,10 @@ class Driver:
             return list(dict.fromkeys(final_vars))
         return list(dict.fromkeys(convert_output_values(final_vars, self._function_modules())))
 
+    def _create_final_vars(self, final_vars: Iterable[Any]) -> list[str]:
+        """1.x's private name for :meth:`_final_var_names`, kept because 1.x users call it."""
+        return self._final_var_names(final_vars)
+
     def _function_modules(self) -> set[str]:
         """Modules whose functions may name outputs: the driver's, and those defining nodes."""
         if self._modules_of_functions is None:
@@ -360,7 +368,7 @@ class Driver:
         adapter = self.adapter
         pre_hooks = adapter.hooks_for("pre_graph_execute")
         post_hooks = adapter.hooks_for("post_graph_execute")
-        run_id = _new_run_id() if pre_hooks or post_hooks or has_node_hooks(adapter) else ""
+        run_id = _new_run_id() if adapter.receives_run_id else ""  # only adapters that see run ids pay for one
         hook = None
         try:
             for hook in pre_hooks:
@@ -601,13 +609,10 @@ class Driver:
         from hamilton.io.materialization import MaterializerFactory
 
         extra = self._final_var_names(additional_vars or [])
-        if not materializers and not extra:
-            raise ValueError(
-                "No output requested. Please either pass in materializers that will save data, or pass in "
-                "`additional_vars` to compute."
-            )
-        graph = self._with_materializers(self.graph, materializers) if materializers else self.graph
         ids = list(dict.fromkeys(m.id for m in materializers if isinstance(m, MaterializerFactory)))
+        if not ids and not extra:  # loaders alone compute nothing anyone asked for (1.x refuses it too)
+            raise ValueError(_NO_OUTPUT_REQUESTED)
+        graph = self._with_materializers(self.graph, materializers) if materializers else self.graph
         return graph, ids, list(dict.fromkeys([*extra, *ids]))
 
     def validate_execution(
@@ -620,6 +625,26 @@ class Driver:
         names = self._final_var_names(final_vars)
         plan, given = self._plan(names, inputs or {}, overrides or {}, self.graph)
         self._check_request(plan, given)
+
+    def export_execution(
+        self,
+        final_vars: list[str | Callable | Any],
+        inputs: dict[str, Any] | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> str:
+        """JSON of the nodes ``execute(final_vars, overrides, inputs=inputs)`` involves: the
+        outputs, everything they need (optional inputs nobody gives are left out when ``inputs``
+        are passed) and the inputs, each as :meth:`HamiltonNode.as_dict`, sorted by name.
+        The request is validated first, as by :meth:`validate_execution`."""
+        import json
+
+        from hamilton.graph_types import HamiltonNode
+
+        names = self._final_var_names(final_vars)
+        self.validate_execution(names, overrides, inputs)
+        nodes, user_nodes = self.graph.get_upstream_nodes(names, inputs, overrides)
+        described = sorted((HamiltonNode.from_node(n).as_dict() for n in nodes | user_nodes), key=lambda d: d["name"])
+        return json.dumps({"nodes": described})
 
     @staticmethod
     def validate_inputs(

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
+from enum import Enum
 
 from hamilton import _assembly
 from hamilton._gc import collector_paused
-from hamilton.errors import UnknownNodesError, closest_names
+from hamilton.errors import DuplicateNodeError, UnknownNodesError, closest_names
 from hamilton.graph_utils import find_functions
-from hamilton.node import Node
+from hamilton.node import DependencyType, Node
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
     from hamilton.lifecycle.base import LifecycleAdapterSet
 
 _PLAN_CACHE_SIZE = 128
+
+
+class VisualizationNodeModifiers(Enum):
+    """How :meth:`Graph.display` / :func:`create_graphviz_graph` emphasise a node (1.x's API):
+    ``node_modifiers`` maps node names to sets of these."""
+
+    IS_OUTPUT = 1
+    IS_PATH = 2
+    IS_USER_INPUT = 3  # inputs are drawn as inputs anyway; kept so 1.x calls need no change
+    IS_OVERRIDE = 4
 
 
 def _as_adapter_set(adapter: Any) -> LifecycleAdapterSet | None:
@@ -289,19 +300,75 @@ class Graph(Mapping):
         return [step.name for step in plan.steps] + list(plan.overridden)
 
     # -- 1.x FunctionGraph API -------------------------------------------------------------------
+    def directional_dfs_traverse(
+        self,
+        next_nodes_fn: Callable[[Node], Collection[Node]],
+        starting_nodes: Iterable[str],
+        runtime_inputs: Mapping[str, Any] | None = None,
+    ) -> tuple[set[Node], set[Node]]:
+        """``(nodes, user_nodes)``: every node reached from ``starting_nodes`` by following
+        ``next_nodes_fn``, and the inputs among them. A starting name that is no node but is
+        configured or in ``runtime_inputs`` is skipped; any other unknown name raises ``ValueError``."""
+        runtime_inputs = runtime_inputs or {}
+        starting_nodes = list(starting_nodes)
+        unknown = [
+            name
+            for name in starting_nodes
+            if name not in self._nodes and name not in self._config and name not in runtime_inputs
+        ]
+        if unknown:
+            raise UnknownNodesError.for_names(unknown, self._nodes)
+        reached: set[Node] = set()
+        stack = [self._nodes[name] for name in starting_nodes if name in self._nodes]
+        reached.update(stack)
+        while stack:
+            for next_node in next_nodes_fn(stack.pop()):
+                if next_node not in reached:
+                    reached.add(next_node)
+                    stack.append(next_node)
+        return reached, {n for n in reached if n.user_defined}
+
     def get_upstream_nodes(
         self,
         final_vars: Iterable[str],
         runtime_inputs: Mapping[str, Any] | None = None,
         runtime_overrides: Mapping[str, Any] | None = None,
     ) -> tuple[set[Node], set[Node]]:
-        """``(nodes, user_nodes)``: everything needed for ``final_vars``, and its inputs."""
+        """``(nodes, user_nodes)``: everything needed for ``final_vars``, and its inputs.
+
+        Overridden nodes are included but not what they depend on. Given ``runtime_inputs``
+        (even ``{}``), an optional input that is neither given nor configured is left out.
+        """
         overrides = set(runtime_overrides or ())
-        needed = self._closure(self._require(final_vars), lambda n: () if n.name in overrides else n.dependencies)
-        return set(needed), {n for n in needed if n.user_defined}
+        provided = None if runtime_inputs is None else set(runtime_inputs) | set(self._config)
+        optional = DependencyType.OPTIONAL
+
+        def dependencies(node_: Node) -> Collection[Node]:
+            if node_.name in overrides:
+                return ()
+            if provided is None:
+                return node_.dependencies
+            return [
+                dependency
+                for dependency in node_.dependencies
+                if not (
+                    dependency.user_defined
+                    and dependency.name not in provided
+                    and node_.input_types[dependency.name][1] is optional
+                )
+            ]
+
+        return self.directional_dfs_traverse(dependencies, final_vars, runtime_inputs)
 
     def get_downstream_nodes(self, var_changes: Iterable[str]) -> set[Node]:
         return set(self.downstream_of(*var_changes))
+
+    def get_impacted_nodes(self, var_changes: Iterable[str]) -> set[Node]:
+        """Deprecated (as in 1.x): use :meth:`get_downstream_nodes`."""
+        from hamilton.deprecation import warn_deprecated
+
+        warn_deprecated("Graph.get_impacted_nodes()", instead="Use get_downstream_nodes().")
+        return self.get_downstream_nodes(var_changes)
 
     def nodes_between(self, start: str, end: str) -> set[Node]:
         return set(self.path_between(start, end))
@@ -331,9 +398,87 @@ class Graph(Mapping):
         given = {**self._config, **(inputs or {})}
         overrides = {**(computed or {}), **(overrides or {})}
         plan = self.plan(final_vars, given, overrides)
-        plan.raise_for_missing_inputs()
+        if plan.missing:  # 1.x's error for an input nobody gave
+            names = list(plan.missing)
+            verb = "was" if len(names) == 1 else "were"
+            raise NotImplementedError(f"{', '.join(names)} {verb} expected to be passed in but {verb} not.")
         values = run_plan(plan, {**given, **overrides}, self._adapter, run_id=run_id or "", keep_all=True)
         return values
+
+    # -- 1.x drawing API (graphviz, through the hamilton-viz-graphviz renderer) -------------------
+    @staticmethod
+    def display(
+        nodes: Collection[Node],
+        output_file_path: str | None = None,
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        node_modifiers: Mapping[str, Collection[VisualizationNodeModifiers]] | None = None,
+        strictly_display_only_passed_in_nodes: bool = False,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        display_fields: bool = True,
+        custom_style_function: Callable | None = None,
+        config: Mapping[str, Any] | None = None,
+        keep_dot: bool = False,
+    ) -> Any:
+        """Draw ``nodes`` with graphviz (1.x's low-level API; the driver's ``display_*`` and
+        ``visualize_*`` methods are the usual way). Returns the ``graphviz.Digraph``, also
+        written to ``output_file_path`` when given (its extension picks the format; ``keep_dot``
+        keeps the DOT source beside it); ``None``, with a logged hint, without hamilton-viz-graphviz.
+        """
+        from hamilton.rendering.requests import resolve_renderer
+
+        renderer = resolve_renderer(None)
+        if renderer is None:
+            return None
+        graph, view = _drawing(nodes, node_modifiers, strictly_display_only_passed_in_nodes, config)
+        return renderer.display(
+            graph,
+            view=view,
+            output_file_path=output_file_path,
+            render_kwargs=render_kwargs,
+            graphviz_kwargs={"comment": "Dependency Graph", **(graphviz_kwargs or {})},
+            keep_dot=keep_dot,
+            show_legend=show_legend,
+            orient=orient,
+            hide_inputs=hide_inputs,
+            deduplicate_inputs=deduplicate_inputs,
+            show_schema=display_fields,
+            custom_style_function=custom_style_function,
+        )
+
+    def display_all(
+        self,
+        output_file_path: str | None = "test-output/graph-all.gv",
+        render_kwargs: dict | None = None,
+        graphviz_kwargs: dict | None = None,
+        show_legend: bool = True,
+        orient: str = "LR",
+        hide_inputs: bool = False,
+        deduplicate_inputs: bool = False,
+        display_fields: bool = True,
+        custom_style_function: Callable | None = None,
+        keep_dot: bool = False,
+    ) -> Any:
+        """:meth:`display` of every node, inputs marked, config drawn (1.x's API and default path)."""
+        modifiers = {n.name: {VisualizationNodeModifiers.IS_USER_INPUT} for n in self._nodes.values() if n.user_defined}
+        return self.display(
+            self.get_nodes(),
+            output_file_path=output_file_path,
+            render_kwargs=render_kwargs,
+            graphviz_kwargs=graphviz_kwargs,
+            node_modifiers=modifiers,
+            show_legend=show_legend,
+            orient=orient,
+            hide_inputs=hide_inputs,
+            deduplicate_inputs=deduplicate_inputs,
+            display_fields=display_fields,
+            custom_style_function=custom_style_function,
+            config=self._config,
+            keep_dot=keep_dot,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
@@ -359,11 +504,136 @@ def create_function_graph(
     *modules: types.ModuleType,
     config: dict[str, Any],
     adapter: Any = None,
+    fg: Graph | None = None,
     allow_module_overrides: bool = False,
 ) -> dict[str, Node]:
-    """1.x helper: the wired node dictionary of ``modules``."""
-    return dict(
-        Graph.from_modules(
-            *modules, config=config, adapter=adapter, allow_module_overrides=allow_module_overrides
-        ).nodes
+    """1.x helper: the wired node dictionary of ``modules`` (after the nodes of ``fg``, if given;
+    unlike 1.x, ``fg`` itself is left unchanged)."""
+    if fg is None:
+        return dict(
+            Graph.from_modules(
+                *modules, config=config, adapter=adapter, allow_module_overrides=allow_module_overrides
+            ).nodes
+        )
+    config = dict(config or {})
+    adapter = _as_adapter_set(adapter)
+    sources: list[Iterable[Callable]] = [[fn for _, fn in find_functions(module)] for module in modules]
+    with collector_paused():
+        nodes = _assembly.copy_unwired(n for n in fg.get_nodes() if not n.user_defined)
+        added = _assembly.collect_nodes(sources, config, allow_overrides=allow_module_overrides)
+        clashes = sorted(set(nodes) & set(added))
+        if clashes and not allow_module_overrides:
+            raise DuplicateNodeError(
+                f"Cannot define {clashes} more than once: the graph already has them. Rename the functions, "
+                "or pass allow_module_overrides=True."
+            )
+        nodes.update(added)
+        return _assembly.wire(nodes, config, adapter)
+
+
+def add_dependency(
+    func_node: Node,
+    func_name: str,
+    nodes: dict[str, Node],
+    param_name: str,
+    param_type: Any,
+    adapter: Any,
+) -> None:
+    """1.x's graph-building step, kept for 1.x compatibility: wire ``func_node``'s parameter
+    ``param_name`` to its producer in ``nodes``, in place. A missing producer is added to
+    ``nodes`` as an input; an input consumed with two types takes the narrower one; an
+    incompatible type raises :class:`~hamilton.errors.TypeMismatchError` (a ``ValueError``).
+    ``adapter`` (a :class:`LifecycleAdapterSet`) may accept edges the default rules reject."""
+    adapter = _as_adapter_set(adapter)
+    check_edge = _assembly.EdgeTypeChecker(adapter.method_for("do_check_edge_types_match") if adapter else None)
+    _assembly.add_edge(func_node, nodes, param_name, param_type, check_edge)
+
+
+def update_dependencies(nodes: dict[str, Node], adapter: Any, reset_dependencies: bool = True) -> dict[str, Node]:
+    """1.x helper, kept for 1.x compatibility: ``nodes`` wired to each other (missing inputs
+    added). With ``reset_dependencies`` (the default) the nodes are copied without their edges
+    first and the given ones are untouched; otherwise ``nodes`` are wired in place."""
+    adapter = _as_adapter_set(adapter)
+    with collector_paused():
+        wired = {name: n.copy(include_refs=False) for name, n in nodes.items()} if reset_dependencies else nodes
+        check_edge = _assembly.EdgeTypeChecker(adapter.method_for("do_check_edge_types_match") if adapter else None)
+        for consumer in list(wired.values()):
+            for param, (param_type, _) in consumer.input_types.items():
+                _assembly.add_edge(consumer, wired, param, param_type, check_edge)
+    return wired
+
+
+def _drawing(
+    nodes: Collection[Node],
+    node_modifiers: Mapping[str, Collection[VisualizationNodeModifiers]] | None,
+    strict: bool,
+    config: Mapping[str, Any] | None,
+) -> tuple[Any, Any]:
+    """The public graph and view for 1.x's drawing functions: ``nodes`` (plus, unless ``strict``,
+    the nodes they depend on directly), emphasised as ``node_modifiers`` say."""
+    from hamilton.graph_types import HamiltonGraph, HamiltonNode
+    from hamilton.rendering.model import GraphView
+
+    shown = {n.name: n for n in nodes}
+    if not strict:
+        for n in list(shown.values()):
+            for dependency in n.dependencies:
+                shown.setdefault(dependency.name, dependency)
+    ordered = sorted(shown.values(), key=lambda n: n.name)  # sets come in any order: draw deterministically
+    marked: dict[VisualizationNodeModifiers, set[str]] = {modifier: set() for modifier in VisualizationNodeModifiers}
+    for name, modifiers in (node_modifiers or {}).items():
+        for modifier in modifiers:
+            marked[modifier].add(name)
+    view = GraphView(
+        outputs=frozenset(marked[VisualizationNodeModifiers.IS_OUTPUT]),
+        path=frozenset(marked[VisualizationNodeModifiers.IS_PATH]),
+        overrides=frozenset(marked[VisualizationNodeModifiers.IS_OVERRIDE]),
+        config=dict(config or {}),
     )
+    return HamiltonGraph(nodes=[HamiltonNode.from_node(n) for n in ordered]), view
+
+
+def create_graphviz_graph(
+    nodes: Collection[Node],
+    comment: str,
+    graphviz_kwargs: dict | None,
+    node_modifiers: Mapping[str, Collection[VisualizationNodeModifiers]] | None,
+    strictly_display_only_nodes_passed_in: bool,
+    show_legend: bool = True,
+    orient: str = "LR",
+    hide_inputs: bool = False,
+    deduplicate_inputs: bool = False,
+    display_fields: bool = True,
+    custom_style_function: Callable | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Any:
+    """1.x's drawing function, kept for 1.x compatibility: ``nodes`` as a ``graphviz.Digraph``
+    (needs hamilton-viz-graphviz), with ``comment`` at the top of its DOT source."""
+    from hamilton import plugins
+
+    graph, view = _drawing(nodes, node_modifiers, strictly_display_only_nodes_passed_in, config)
+    return plugins.renderer("graphviz").digraph(
+        graph,
+        view=view,
+        show_legend=show_legend,
+        orient=orient,
+        hide_inputs=hide_inputs,
+        deduplicate_inputs=deduplicate_inputs,
+        show_schema=display_fields,
+        custom_style_function=custom_style_function,
+        graphviz_kwargs={"comment": comment, **(graphviz_kwargs or {})},
+    )
+
+
+def create_networkx_graph(nodes: Collection[Node], user_nodes: Collection[Node], name: str) -> Any:
+    """1.x helper, kept for 1.x compatibility: a ``networkx.DiGraph`` named ``name`` with a node
+    per name and an edge from each dependency to its consumer (needs networkx)."""
+    import networkx
+
+    digraph = networkx.DiGraph(name=name)
+    for n in [*nodes, *user_nodes]:
+        digraph.add_node(n.name)
+    for n in nodes:
+        for dependency in n.dependencies:
+            digraph.add_edge(dependency.name, n.name)
+    return digraph

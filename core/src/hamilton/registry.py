@@ -8,13 +8,20 @@ In Hamilton 2 formats and dataframe support come from plugins (see :mod:`hamilto
 * ``LOADER_REGISTRY`` / ``SAVER_REGISTRY`` — format name -> classes, oldest first (read-only
   views in spirit: register through ``register_adapter``);
 * ``disable_autoload()`` / ``enable_autoload()`` — 1.x's switch for loading extension plugins;
+* ``config_disable_autoload()`` / ``config_enable_autoload()`` / ``load_autoload_config()`` —
+  the same switch kept in 1.x's user config file ``~/.hamilton.conf``;
 * ``get_registered_dataframe_types()`` / ``get_registered_column_types()``.
 """
 
 from __future__ import annotations
 
 import os
+import pathlib
 from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    import configparser
 
 HAMILTON_AUTOLOAD_ENV = "HAMILTON_AUTOLOAD_EXTENSIONS"
 DATAFRAME_TYPE = "dataframe_type"
@@ -36,6 +43,50 @@ def disable_autoload() -> None:
 def enable_autoload() -> None:
     """Undo :func:`disable_autoload`."""
     os.environ.pop(HAMILTON_AUTOLOAD_ENV, None)
+
+
+# 1.x's user config file; its [DEFAULT] section may hold HAMILTON_AUTOLOAD_EXTENSIONS = 0.
+DEFAULT_CONFIG_LOCATION = pathlib.Path("~/.hamilton.conf").expanduser()
+
+
+def load_autoload_config() -> configparser.ConfigParser:
+    """Read :data:`DEFAULT_CONFIG_LOCATION` and apply its autoload setting to the environment.
+
+    Kept for 1.x compatibility: sets ``HAMILTON_AUTOLOAD_EXTENSIONS`` when the file sets it, and
+    returns the parsed file (empty when there is none).
+    """
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(DEFAULT_CONFIG_LOCATION)
+    if config.has_option("DEFAULT", HAMILTON_AUTOLOAD_ENV):
+        os.environ[HAMILTON_AUTOLOAD_ENV] = config.get("DEFAULT", HAMILTON_AUTOLOAD_ENV)
+    return config
+
+
+def _write_config(config: configparser.ConfigParser) -> None:
+    with DEFAULT_CONFIG_LOCATION.open("w", encoding="utf-8") as handle:
+        config.write(handle)
+
+
+def config_disable_autoload() -> None:
+    """Turn automatic loading of extension plugins off in :data:`DEFAULT_CONFIG_LOCATION`.
+
+    1.x's ``hamilton-disable-autoload-extensions`` command (the name is tied to that entry point).
+    """
+    config = load_autoload_config()
+    config.set("DEFAULT", HAMILTON_AUTOLOAD_ENV, "0")
+    _write_config(config)
+
+
+def config_enable_autoload() -> None:
+    """Remove the autoload setting from :data:`DEFAULT_CONFIG_LOCATION` (autoloading is on by default).
+
+    1.x's ``hamilton-enable-autoload-extensions`` command (the name is tied to that entry point).
+    """
+    config = load_autoload_config()
+    config.remove_option("DEFAULT", HAMILTON_AUTOLOAD_ENV)
+    _write_config(config)
 
 
 def get_registered_dataframe_types() -> dict[str, type]:

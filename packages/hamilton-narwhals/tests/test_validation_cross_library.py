@@ -153,3 +153,25 @@ def test_resolution_picks_the_librarys_validators(library):
     assert type(validator).__name__ == f"DataInRangeValidator{library.name.capitalize()}Series"
     with pytest.raises(ValueError, match="arg: allow_nans"):
         resolve_default_validators(library.DataFrame, importance="warn", allow_nans=False)
+
+
+def test_data_type_numpy_float64_accepts_a_pandas_nullable_float_column(caplog):
+    # 1.x compared a pandas extension dtype through its numpy scalar type (.type)
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+
+    @check_output(data_type=np.float64, importance="warn")
+    def col() -> pd.Series:
+        return pd.Series([1.0, None], dtype="Float64")
+
+    with caplog.at_level(logging.WARNING, logger="hamilton.data_quality"):
+        build(col).execute(["col"])
+    assert [r for r in caplog.records if r.name.startswith("hamilton.data_quality")] == []
+
+    @check_output(data_type=np.float64, importance="warn")
+    def ints() -> pd.Series:
+        return pd.Series([1, None], dtype="Int64")
+
+    with caplog.at_level(logging.WARNING, logger="hamilton.data_quality"):
+        build(ints).execute(["ints"])
+    assert any("This is not a match." in r.getMessage() for r in caplog.records)

@@ -17,6 +17,9 @@ keyword (``arg()``)    class                                applies to
 ``contains``           :class:`StrContainsValidator`              exactly ``str``
 ``does_not_contain``   :class:`StrDoesNotContainValidator`        exactly ``str``
 =====================  ===================================  =====================================
+
+1.x's pandas validator classes (``DataInRangeValidatorPandasSeries``...) stay importable from
+this module: they are loaded from the pandas plugin on first access (module ``__getattr__``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable
 
+from hamilton._moved import MovedName, resolve_moved
 from hamilton.data_quality import base
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -310,3 +314,29 @@ def resolve_default_validators(
             )
         validators.append(validator_cls(**{key: value, "importance": importance}))
     return validators
+
+
+# 1.x defined its pandas validators in this module. They live in the pandas plugin now
+# (hamilton-pandas) and stay importable from here, resolved on first use so that core never
+# imports pandas by itself. They are deliberately not in AVAILABLE_DEFAULT_VALIDATORS: the
+# pandas plugin contributes them to @check_output through its hamilton_validators hook.
+_MOVED = {
+    name: MovedName("hamilton.plugins.pandas_validators", "hamilton-pandas", "pandas")
+    for name in (
+        "AllowNaNsValidatorPandasSeries",
+        "DataInRangeValidatorPandasSeries",
+        "DataInValuesValidatorPandasSeries",
+        "DataTypeValidatorPandasSeries",
+        "MaxFractionNansValidatorPandasSeries",
+        "MaxStandardDevValidatorPandasSeries",
+        "MeanInRangeValidatorPandasSeries",
+    )
+}
+
+
+def __getattr__(name: str) -> Any:
+    """1.x's ``<Check>ValidatorPandasSeries`` classes, from the pandas plugin (kept for 1.x compatibility).
+
+    :raises ImportError: naming ``pip install "apache-hamilton[pandas]"`` when the plugin is missing.
+    """
+    return resolve_moved(__name__, name, _MOVED)

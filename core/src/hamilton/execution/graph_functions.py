@@ -4,7 +4,7 @@
 * :func:`execute_lifecycle_for_node` runs one node's hooks and function;
 * :func:`topologically_sort_nodes`, :func:`get_node_levels`, :func:`nodes_between`,
   :func:`node_is_required_by_anything` answer questions about a set of nodes;
-* :func:`combine_config_and_inputs`, :func:`create_error_message`.
+* :func:`combine_config_and_inputs`, :func:`create_error_message`, :func:`create_input_string`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from hamilton.execution.plan import CALL_KEYWORDS, Step
 from hamilton.execution.runner import NodeLifecycle, run_steps
 from hamilton.node import DependencyType, Node, NodeType
 
@@ -60,11 +59,29 @@ def combine_config_and_inputs(config: dict[str, Any], inputs: dict[str, Any]) ->
     return {**config, **inputs}
 
 
+_VALUE_CHARS = 50  # a longer repr is cut here (and "..." appended)
+_INPUTS_CHARS = 1000  # so is the whole description
+
+
+def create_input_string(kwargs: dict[str, Any]) -> str:
+    """A node's inputs as a readable dict for error messages: a value whose ``repr`` is longer
+    than 50 characters shows the first 50 and ``...``; the whole is cut at 1,000 (1.x's format)."""
+    import pprint
+
+    shown = {}
+    for name, value in kwargs.items():
+        text = repr(value)
+        shown[name] = text[:_VALUE_CHARS] + "..." if len(text) > _VALUE_CHARS else value
+    description = pprint.pformat(shown)
+    return description[:_INPUTS_CHARS] + "..." if len(description) > _INPUTS_CHARS else description
+
+
 def create_error_message(kwargs: dict[str, Any], node_: Node, step: str) -> str:
     """1.x's banner for a node failure: the step, the node, its function and its (shortened) inputs."""
     functions = ", ".join(f"{fn.__module__}.{fn.__name__}()" for fn in node_.originating_functions or ())
-    shown = {key: (repr(value)[:77] + "...") if len(repr(value)) > 80 else repr(value) for key, value in kwargs.items()}
-    return f">{step} {node_.name} [{functions}] encountered an error<\n> Node inputs:\n{shown}"
+    headline = f"{step} {node_.name} [{functions or 'unknown_module.unknown()'}] encountered an error"
+    rule = "*" * 80
+    return f"\n{rule}\n>{headline:<78}<\n> Node inputs:\n{create_input_string(kwargs)}\n{rule}"
 
 
 def nodes_between(end_node: Node, search_condition: Callable[[Node], bool]) -> tuple[Node | None, list[Node]]:
@@ -134,17 +151,43 @@ def execute_subdag(
     run_id: str | None = None,
     task_id: str | None = None,
 ) -> dict[str, Any]:
-    """Compute ``nodes`` (in dependency order) from ``inputs``, already ``computed`` values and
-    ``overrides``; returns ``computed`` extended with every node's value."""
-    values: dict[str, Any] = {**inputs, **(computed or {}), **(overrides or {})}
-    steps = []
-    for node_ in topologically_sort_nodes(list(nodes)):
-        if node_.name in values or node_.node_role is NodeType.EXTERNAL:
-            continue
-        available = {name for name in node_.input_types if name in values} | {step[0] for step in steps}
-        args = tuple(name for name in node_.input_types if name in available)
-        steps.append(Step((node_.name, node_.callable, CALL_KEYWORDS, args, (), args, node_)))
-    run_steps(tuple(steps), values, adapter, run_id=run_id or "", task_id=task_id)
-    results = dict(computed or {})
-    results.update((node_.name, values[node_.name]) for node_ in nodes if node_.name in values)
+    """Compute ``nodes`` and whatever they need upstream, from ``inputs``, already ``computed``
+    values and ``overrides``, with lifecycle hooks; as in 1.x, a missing required input raises
+    ``NotImplementedError``.
+
+    Returns ``computed`` (updated in place, as 1.x does; a new dict if ``None``) with the values
+    of ``nodes`` and of their direct dependencies; other intermediate values are not kept.
+    """
+    from hamilton.execution.plan import make_plan
+
+    results = {} if computed is None else computed
+    values: dict[str, Any] = {**inputs, **results, **(overrides or {})}
+    given = frozenset(values)
+    plan = make_plan(_with_upstream(nodes), [node_.name for node_ in nodes], given, given)
+    if plan.missing:
+        names = list(plan.missing)
+        verb = "was" if len(names) == 1 else "were"
+        raise NotImplementedError(f"{', '.join(names)} {verb} expected to be passed in but {verb} not.")
+    run_steps(plan.steps, values, adapter, run_id=run_id or "", task_id=task_id)
+    kept = {node_.name for node_ in nodes}
+    for node_ in nodes:
+        kept.update(node_.input_types)
+    results.update((name, value) for name, value in values.items() if name in kept)
     return results
+
+
+def _with_upstream(nodes: Collection[Node]) -> dict[str, Node]:
+    """Name -> node for ``nodes`` and everything upstream (a dependency a node does not link to,
+    as in hand-built nodes, stands as an input of its annotated type)."""
+    by_name = {node_.name: node_ for node_ in nodes}
+    stack = list(nodes)
+    while stack:
+        current = stack.pop()
+        linked = {dependency.name: dependency for dependency in current.dependencies}
+        for name, (type_, _) in current.input_types.items():
+            if name in by_name:
+                continue
+            dependency = linked.get(name) or Node(name, type_, node_source=NodeType.EXTERNAL)
+            by_name[name] = dependency
+            stack.append(dependency)
+    return by_name

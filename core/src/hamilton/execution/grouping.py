@@ -20,8 +20,8 @@ import enum
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from hamilton.execution.graph_functions import get_node_levels
-from hamilton.node import Node, NodeType
+from hamilton.execution.graph_functions import get_node_levels, nodes_between, topologically_sort_nodes
+from hamilton.node import DependencyType, Node, NodeType
 
 
 class NodeGroupPurpose(enum.Enum):
@@ -67,6 +67,103 @@ class NodeGroup:
 
     def __repr__(self) -> str:
         return f"NodeGroup({self.base_id!r}, {[n.name for n in self.nodes]}, {self.purpose.name})"
+
+
+class TaskSpec:
+    """1.x's description of a task before it runs (what :func:`create_task_plan` returns), kept
+    for 1.x compatibility; the engine plans tasks itself and submits :class:`TaskImplementation` objects.
+    """
+
+    __slots__ = (
+        "adapter",
+        "base_dependencies",
+        "base_id",
+        "nodes",
+        "outputs_to_compute",
+        "overrides",
+        "purpose",
+        "spawning_task_base_id",
+    )
+
+    def __init__(
+        self,
+        base_id: str,
+        nodes: list[Node],
+        purpose: NodeGroupPurpose,
+        outputs_to_compute: Collection[str],
+        overrides: dict[str, Any],
+        adapter: Any,
+        base_dependencies: list[str],
+        spawning_task_base_id: str | None,
+    ):
+        self.base_id = base_id
+        self.nodes = nodes
+        self.purpose = purpose
+        self.outputs_to_compute = outputs_to_compute
+        self.overrides = overrides
+        self.adapter = adapter
+        self.base_dependencies = base_dependencies
+        self.spawning_task_base_id = spawning_task_base_id
+
+    def get_input_vars(self) -> tuple[list[str], list[str]]:
+        """``(required, optional)``: names the task reads from outside itself (an input node in
+        the task is read from outside too: its value is given)."""
+        inside = {node_.name for node_ in self.nodes}
+        required: dict[str, None] = {}
+        optional: dict[str, None] = {}
+        for node_ in self.nodes:
+            if node_.user_defined:
+                required[node_.name] = None
+                continue
+            for name, (_, dependency_type) in node_.input_types.items():
+                if name not in inside:
+                    (optional if dependency_type is DependencyType.OPTIONAL else required)[name] = None
+        return list(required), [name for name in optional if name not in required]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TaskSpec):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TaskSpec({self.base_id!r}, {self.purpose.name}, nodes={[n.name for n in self.nodes]})"
+
+
+def create_task_plan(
+    node_groups: list[NodeGroup], outputs: Collection[str], overrides: dict[str, Any], adapter: Any
+) -> list[TaskSpec]:
+    """1.x's tasks of ``node_groups`` (kept for 1.x compatibility): each :class:`TaskSpec` lists
+    the groups it reads from (``base_dependencies``) and computes the values of its nodes that
+    are requested in ``outputs`` or read by another group (``outputs_to_compute``)."""
+    group_of = {node_.name: group.base_id for group in node_groups for node_ in group.nodes}
+    wanted = set(outputs)
+    plan = []
+    for group in node_groups:
+        dependencies: dict[str, None] = {}
+        computed = []
+        for node_ in group.nodes:
+            for dependency in node_.dependencies:
+                owner = group_of.get(dependency.name)
+                if owner is not None and owner != group.base_id:
+                    dependencies[owner] = None
+            readers = {group_of.get(consumer.name) for consumer in node_.depended_on_by}
+            if node_.name in wanted or readers - {group.base_id, None}:
+                computed.append(node_.name)
+        plan.append(
+            TaskSpec(
+                base_id=group.base_id,
+                nodes=group.nodes,
+                purpose=group.purpose,
+                outputs_to_compute=computed,
+                overrides=overrides,
+                adapter=adapter,
+                base_dependencies=list(dependencies),
+                spawning_task_base_id=group.spawning_task_base_id,
+            )
+        )
+    return plan
 
 
 class TaskImplementation:
@@ -158,14 +255,40 @@ def _outside_blocks(nodes: list[Node]) -> list[Node]:
 
 
 class GroupByRepeatableBlocks(GroupingStrategy):
-    """1.x's default: one task per node outside the blocks; each block is a repeatable task."""
+    """1.x's default: one task per node outside the blocks; each block is a repeatable task.
+
+    Given a graph's nodes (as 1.x's API does), a ``Parallelizable`` node ``x`` gives the groups
+    ``expand-x``, ``block-x`` (the nodes between it and its ``Collect``) and ``collect-x``. The
+    engine only hands it the nodes outside blocks, which are one group each.
+    """
 
     def group_nodes(self, nodes: list[Node]) -> list[NodeGroup]:
-        return [NodeGroup(n.name, None, [n], convert_node_type_to_group_purpose(n.node_role), ()) for n in nodes]
+        groups = []
+        in_blocks: set[str] = set()
+        for collector in nodes:
+            if collector.node_role is not NodeType.COLLECT:
+                continue
+            expander, between = nodes_between(collector, lambda n: n.node_role is NodeType.EXPAND)
+            if expander is None:
+                continue
+            expand_id = f"expand-{expander.name}"
+            groups.append(NodeGroup(expand_id, None, [expander], NodeGroupPurpose.EXPAND_UNORDERED))
+            groups.append(NodeGroup(f"block-{expander.name}", expand_id, list(between), NodeGroupPurpose.EXECUTE_BLOCK))
+            groups.append(NodeGroup(f"collect-{expander.name}", expand_id, [collector], NodeGroupPurpose.GATHER))
+            in_blocks.update(n.name for n in (expander, collector, *between))
+        groups.extend(
+            NodeGroup(n.name, None, [n], convert_node_type_to_group_purpose(n.node_role))
+            for n in nodes
+            if n.name not in in_blocks
+        )
+        return groups
 
 
-class GroupNodesIndividually(GroupByRepeatableBlocks):
+class GroupNodesIndividually(GroupingStrategy):
     """One task per node (outside blocks, the same as :class:`GroupByRepeatableBlocks`)."""
+
+    def group_nodes(self, nodes: list[Node]) -> list[NodeGroup]:
+        return [NodeGroup(n.name, None, [n], convert_node_type_to_group_purpose(n.node_role)) for n in nodes]
 
 
 class GroupNodesAllAsOne(GroupingStrategy):
@@ -180,9 +303,10 @@ class GroupNodesByLevel(GroupingStrategy):
     """One task per dependency level (``level_0``, ``level_1``...) of the nodes outside blocks."""
 
     def group_nodes(self, nodes: list[Node]) -> list[NodeGroup]:
-        levels = get_node_levels(_outside_blocks(nodes))
+        plain = topologically_sort_nodes(_outside_blocks(nodes))
+        levels = get_node_levels(plain)
         by_level: dict[int, list[Node]] = {}
-        for node_ in _outside_blocks(nodes):
+        for node_ in plain:
             by_level.setdefault(levels[node_.name], []).append(node_)
         return [
             NodeGroup(f"level_{level}", None, members, NodeGroupPurpose.EXECUTE_SINGLE, ())

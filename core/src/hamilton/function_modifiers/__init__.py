@@ -49,7 +49,17 @@ from hamilton.function_modifiers.expanders import (
     unpack_fields,
 )
 from hamilton.function_modifiers.fallbacks import fallback
-from hamilton.function_modifiers.macros import apply_to, does, mutate, pipe, pipe_input, pipe_output, step
+from hamilton.function_modifiers.macros import (
+    apply_to,
+    does,
+    dynamic_transform,  # deprecated, kept for 1.x
+    model,  # deprecated, kept for 1.x
+    mutate,
+    pipe,
+    pipe_input,
+    pipe_output,
+    step,
+)
 from hamilton.function_modifiers.metadata import cache, schema, tag, tag_outputs
 from hamilton.function_modifiers.recursive import parameterized_subdag, subdag
 from hamilton.function_modifiers.validation import check_output, check_output_custom
@@ -77,6 +87,7 @@ __all__ = [
     "dataloader",
     "datasaver",
     "does",
+    "dynamic_transform",
     "extract_columns",
     "extract_fields",
     "fallback",
@@ -84,6 +95,7 @@ __all__ = [
     "hamilton_exclude",
     "inject",
     "load_from",
+    "model",
     "mutate",
     "parameterize",
     "parameterize_extract_columns",

@@ -60,6 +60,24 @@ def _as_dependency(name: str, given: Any, adapter_cls: type) -> LiteralDependenc
     return LiteralDependency(value=given)
 
 
+def resolve_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Split loader/saver arguments into ``(argument -> upstream node, argument -> literal)``.
+
+    ``source("n")`` arguments go to the first dict (as ``"n"``); ``value(v)`` and bare literals
+    to the second (as ``v``). Kept for 1.x compatibility: :class:`AdapterFactory` does this.
+    """
+    dependencies: dict[str, str] = {}
+    literals: dict[str, Any] = {}
+    for name, given in kwargs.items():
+        if isinstance(given, UpstreamDependency):
+            dependencies[name] = given.source
+        elif isinstance(given, LiteralDependency):
+            literals[name] = given.value
+        else:
+            literals[name] = given
+    return dependencies, literals
+
+
 class AdapterFactory:
     """A loader/saver class bound to arguments: literals now, ``source(...)`` values at run time."""
 
@@ -515,5 +533,6 @@ __all__ = [
     "datasaver",
     "load_from",
     "resolve_adapter_class",
+    "resolve_kwargs",
     "save_to",
 ]

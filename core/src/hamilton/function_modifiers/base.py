@@ -428,9 +428,10 @@ def resolve_config(
     name_for_error: str,
     config: dict[str, Any],
     config_required: list[str] | None,
-    config_optional_with_defaults: dict[str, Any],
+    config_optional_with_defaults: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """The config a decorator sees: its required keys, its optional keys (or defaults)."""
+    """The config a decorator sees: its required keys, its optional keys (or their defaults), and
+    power-user mode (``False`` unless set), which every decorator may read."""
     if config_required is None:
         return dict(config)
     missing = [key for key in config_required if key not in config]
@@ -440,8 +441,9 @@ def resolve_config(
             "Add them with Builder().with_config({...})."
         )
     seen = {key: config[key] for key in config_required}
-    for key, default in config_optional_with_defaults.items():
+    for key, default in (config_optional_with_defaults or {}).items():
         seen[key] = config.get(key, default)
+    seen.setdefault(settings.ENABLE_POWER_USER_MODE, config.get(settings.ENABLE_POWER_USER_MODE, False))
     return seen
 
 

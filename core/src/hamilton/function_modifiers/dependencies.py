@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import abc
+import collections.abc
 import dataclasses
 import enum
 import types
@@ -62,20 +63,65 @@ class ConfigDependency(SingleDependency):
         return ParametrizedDependencySource.CONFIGURATION
 
 
-def _element_type(annotation: Any, containers: tuple[type, ...], param_name: str, form: str) -> Any:
-    """``T`` of ``list[T]``/``dict[str, T]`` (``Optional[...]`` allowed), or an error."""
-    args = typing.get_args(annotation)
+def _without_optional(annotation: Any) -> Any:
+    """``T`` for ``Optional[T]`` / ``T | None``; the annotation itself otherwise."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        candidates = [arg for arg in args if arg is not type(None)]
+        candidates = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         if len(candidates) == 1:
-            return _element_type(candidates[0], containers, param_name, form)
+            return candidates[0]
+    return annotation
+
+
+def _is_subclass(origin: Any, parent: type) -> bool:
+    return isinstance(origin, type) and issubclass(origin, parent)
+
+
+def _list_element_type(annotation: Any, param_name: str) -> Any:
+    """``T`` of a sequence annotation with exactly one type argument (``list[T]``, ``Sequence[T]``).
+
+    A bare ``list``/``List`` is refused, as in 1.x: without the element type the types of the
+    grouped dependencies cannot be checked.
+    """
+    annotation = _without_optional(annotation)
     origin = typing.get_origin(annotation) or annotation
-    if origin in containers:
-        return args[-1] if args else Any
-    raise InvalidDecoratorException(
-        f"Type annotation for {param_name} is {annotation}. All parameters with a group() "
-        f"parameterization must be annotated as a {form}: e.g. {form}[int]."
-    )
+    args = typing.get_args(annotation)
+    if not _is_subclass(origin, collections.abc.Sequence):
+        raise InvalidDecoratorException(
+            f"Type: {annotation} for parameter: {param_name} needs to be sequence to use the group() "
+            "dependency specification (e.g. list[int]). Otherwise Hamilton cannot validate that the types "
+            "are correct."
+        )
+    if len(args) != 1 or args[0] is Ellipsis:
+        raise InvalidDecoratorException(
+            f"Type: {annotation} for parameter: {param_name} needs to be sequence with one type argument to use "
+            "the group() dependency specification (e.g. list[int]). Otherwise Hamilton cannot validate that the "
+            "types are correct."
+        )
+    return args[0]
+
+
+def _dict_element_type(annotation: Any, param_name: str) -> Any:
+    """``T`` of a mapping annotation with ``str`` keys (``dict[str, T]``, ``Mapping[str, T]``).
+
+    A bare ``dict``/``Dict`` or non-``str`` keys are refused, as in 1.x: group(**kwargs) makes
+    string keys, and the value type is needed to check the grouped dependencies.
+    """
+    annotation = _without_optional(annotation)
+    origin = typing.get_origin(annotation) or annotation
+    args = typing.get_args(annotation)
+    if not _is_subclass(origin, collections.abc.Mapping):
+        raise InvalidDecoratorException(
+            f"Type: {annotation} for parameter: {param_name} needs to be a mapping type to use the group() "
+            "dependency specification with **kwargs (e.g. dict[str, int]). Otherwise Hamilton cannot validate "
+            "that the types are correct!"
+        )
+    if len(args) != 2 or args[0] is not str:
+        raise InvalidDecoratorException(
+            f"Type: {annotation} for parameter: {param_name} needs to be a mapping with types [str, Type] to use "
+            "the group() dependency specification with **kwargs (e.g. dict[str, int]). Otherwise Hamilton cannot "
+            "validate that the types are correct."
+        )
+    return args[1]
 
 
 class GroupedDependency(ParametrizedDependency, abc.ABC):
@@ -93,7 +139,7 @@ class GroupedListDependency(GroupedDependency):
 
     @classmethod
     def resolve_dependency_type(cls, annotation: Any, param_name: str) -> Any:
-        return _element_type(annotation, (list, typing.List, typing.Sequence), param_name, "list")  # noqa: UP006
+        return _list_element_type(annotation, param_name)
 
     def get_dependency_type(self) -> ParametrizedDependencySource:
         return ParametrizedDependencySource.GROUPED_LIST
@@ -105,7 +151,7 @@ class GroupedDictDependency(GroupedDependency):
 
     @classmethod
     def resolve_dependency_type(cls, annotation: Any, param_name: str) -> Any:
-        return _element_type(annotation, (dict, typing.Dict, typing.Mapping), param_name, "dict")  # noqa: UP006
+        return _dict_element_type(annotation, param_name)
 
     def get_dependency_type(self) -> ParametrizedDependencySource:
         return ParametrizedDependencySource.GROUPED_DICT
@@ -130,16 +176,14 @@ def configuration(dependency_on: str) -> ConfigDependency:
     return ConfigDependency(source=dependency_on)
 
 
-def _check_member(dependency: Any) -> None:
-    if not isinstance(dependency, (LiteralDependency, UpstreamDependency)):
-        raise InvalidDecoratorException(
-            f"Dependency: {dependency} is not a valid dependency type for group(), must be a "
-            "LiteralDependency or UpstreamDependency (use value(...) or source(...))."
-        )
+def _validate_group_params(
+    dependency_args: typing.Sequence[ParametrizedDependency], dependency_kwargs: dict[str, ParametrizedDependency]
+) -> None:
+    """Raise unless exactly one of ``dependency_args``/``dependency_kwargs`` is given and every
+    member is a ``value(...)``/``source(...)``.
 
-
-def group(*dependency_args: ParametrizedDependency, **dependency_kwargs: ParametrizedDependency) -> GroupedDependency:
-    """A list (positional) or dict (keywords) of ``value``/``source`` dependencies."""
+    The check behind :func:`group`; kept importable under 1.x's private name for 1.x compatibility.
+    """
     if dependency_args and dependency_kwargs:
         raise InvalidDecoratorException(
             "group() can either represent a dictionary or a list of dependencies, not both!"
@@ -147,7 +191,16 @@ def group(*dependency_args: ParametrizedDependency, **dependency_kwargs: Paramet
     if not dependency_args and not dependency_kwargs:
         raise InvalidDecoratorException("Either dependency_args or dependency_kwargs must be non-empty for group()!")
     for dependency in (*dependency_args, *dependency_kwargs.values()):
-        _check_member(dependency)
+        if not isinstance(dependency, (LiteralDependency, UpstreamDependency)):
+            raise InvalidDecoratorException(
+                f"Dependency: {dependency} is not a valid dependency type for group(), must be a "
+                "LiteralDependency or UpstreamDependency (use value(...) or source(...))."
+            )
+
+
+def group(*dependency_args: ParametrizedDependency, **dependency_kwargs: ParametrizedDependency) -> GroupedDependency:
+    """A list (positional) or dict (keywords) of ``value``/``source`` dependencies."""
+    _validate_group_params(dependency_args, dependency_kwargs)
     if dependency_args:
         return GroupedListDependency(sources=list(dependency_args))
     return GroupedDictDependency(sources=dict(dependency_kwargs))

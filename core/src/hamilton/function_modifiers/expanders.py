@@ -133,20 +133,21 @@ def _validate_mappings(fn: Callable, mappings: Collection[Mapping[str, Any]], re
             "as a parameter it is reserved. Rename the parameter: docstrings use {output_name} for the "
             f"name of each produced node ({describe_function(fn)})."
         )
-    not_grouped = {}
+    not_grouped: dict[str, tuple[Any, str]] = {}
     for mapping in mappings:
         for param, dependency in mapping.items():
             if isinstance(dependency, GroupedDependency):
                 try:
                     type(dependency).resolve_dependency_type(parameters[param], param)
-                except InvalidDecoratorException:
-                    not_grouped[param] = parameters[param]
+                except InvalidDecoratorException as error:
+                    not_grouped[param] = (parameters[param], str(error))
     if not_grouped:
-        listing = ", ".join(f"{param} ({annotation})" for param, annotation in not_grouped.items())
+        listing = ", ".join(f"{param} ({annotation})" for param, (annotation, _) in not_grouped.items())
+        reasons = " ".join(reason for _, reason in not_grouped.values())
         raise InvalidDecoratorException(
             f"Validation for fn: {fn.__name__} All parameters with a group() parameterization must be "
             f"annotated as a list: the following are not: {listing}. Annotate them list[T] for "
-            f"group(*dependencies) or dict[str, T] for group(**dependencies) ({describe_function(fn)})."
+            f"group(*dependencies) or dict[str, T] for group(**dependencies) ({describe_function(fn)}). {reasons}"
         )
 
 
@@ -198,13 +199,8 @@ def _rebind(node_: Node, mapping: Mapping[str, ParametrizedDependency], name: st
     ``value(v)`` binds it; ``group(...)`` depends on every member source (element type of the
     ``list[T]``/``dict[str, T]`` annotation). Other parameters stay as they are.
     """
-    unknown = [param for param in mapping if param not in node_.input_types]
-    if unknown:
-        raise InvalidDecoratorException(
-            "Parametrization is invalid: the following parameters don't appear in the function itself: "
-            f"{', '.join(sorted(unknown))}. Node {node_.name} of {describe_function(fn)} takes "
-            f"{list(node_.input_types)}."
-        )
+    # Bindings of parameters the node lacks are ignored here, as in 1.x: validate() (run when the
+    # function is decorated) is where unknown parameters are reported.
     inputs: dict[str, tuple[Any, DependencyType]] = {}
 
     def need(input_name: str, type_: Any, dependency_type: DependencyType) -> None:
@@ -715,6 +711,20 @@ def _typed_fields(mapping: Mapping[Any, Any]) -> dict[str, Any]:
     return dict(mapping)
 
 
+def _validate_extract_fields(fields: Any) -> None:
+    """Raise unless ``fields`` is a non-empty dict of field name (``str``) -> type.
+
+    The check of an ``extract_fields({...})`` mapping; kept importable under 1.x's private name
+    for 1.x compatibility.
+    """
+    if not isinstance(fields, dict) or not fields:
+        raise InvalidDecoratorException(
+            f"extract_fields needs a non-empty dict of field name -> type here, got {fields!r}. E.g. "
+            "@extract_fields({'a': int, 'b': list[str]})."
+        )
+    _typed_fields(fields)
+
+
 def _check_names(names: Sequence[Any]) -> None:
     errors = [f"{name} is not a string. All keys must be strings." for name in names if not isinstance(name, str)]
     if errors:
@@ -900,6 +910,11 @@ def _tuple_element_types(output_type: Any, count: int) -> list[Any]:
         element_types = ()
     if len(element_types) == 2 and element_types[1] is Ellipsis:
         return [element_types[0]] * count
+    if Ellipsis in element_types:  # tuple[int, int, ...] / tuple[..., int]: Python 3.11+ accepts these
+        raise InvalidDecoratorException(
+            f"Misplaced ellipsis in {output_type}: an indeterminate length tuple is written with a single "
+            "element type followed by `...` (e.g. `tuple[int, ...]`)."
+        )
     if count > len(element_types):
         raise InvalidDecoratorException(
             f"Number of unpacked fields ({count}) is greater than the number of fields in the output type "

@@ -15,8 +15,9 @@ step: the first parameter of ``fn`` receives the chained value; other parameters
 can be conditioned on config (``.when(...)``), named (``.named(...)``) and, for outputs,
 targeted (``.on_output(...)``).
 
-``dynamic_transform`` and ``model`` (1.x's pandas-bound model decorators) are not here: they
-belong to the pandas plugin.
+``@dynamic_transform(cls, config_key)`` and ``@model(cls, config_key)`` (deprecated, kept for 1.x
+compatibility) compute an empty function's node with a :mod:`hamilton.models` transform built
+from a config value.
 """
 
 from __future__ import annotations
@@ -214,6 +215,90 @@ class does(NodeCreator):  # lower-case: 1.x's public name
             return replacing(**does.map_kwargs({**defaults, **kwargs}, mapping))
 
         return [node_.copy_with(callabl=call_replacing)]
+
+
+# --------------------------------------------------------------------------------------------
+# @dynamic_transform / @model (deprecated)
+# --------------------------------------------------------------------------------------------
+
+
+def _is_pandas_series(type_: Any) -> bool:
+    """Whether ``type_`` is ``pandas.Series`` or a subclass, without importing pandas."""
+    return isinstance(type_, type) and any(
+        klass.__name__ == "Series" and klass.__module__.split(".")[0] == "pandas" for klass in type_.__mro__
+    )
+
+
+class dynamic_transform(NodeCreator):  # lower-case: 1.x's public name
+    """Compute an empty function's node with a transform built from a config value (deprecated).
+
+    Kept for 1.x compatibility: ``@resolve`` builds any decorator from config instead. At graph
+    build, ``transform_cls(config[config_param], name=<function name>, **extra_transform_params)``
+    is created; the node depends on the nodes its ``get_dependents()`` names (each typed as the
+    function's return type) and is computed by its ``compute(**dependencies)``. The function must
+    be empty, take no parameters and return a pandas Series; ``config_param`` is required config.
+
+    :param transform_cls: a :class:`hamilton.models.DynamicTransformBase` subclass.
+    :param config_param: the config key whose value configures the transform.
+    :param extra_transform_params: extra keyword arguments for ``transform_cls``.
+    """
+
+    def __init__(self, transform_cls: type, config_param: str, **extra_transform_params: Any):
+        self.transform_cls = transform_cls
+        self.config_param = config_param
+        self.extra_transform_params = extra_transform_params
+
+    def __call__(self, fn: Callable) -> Callable:
+        warn_deprecated(
+            f"@{type(self).__name__}",
+            instead="Use @resolve to build the decorators a function needs from config.",
+        )
+        return super().__call__(fn)
+
+    def validate(self, fn: Callable) -> None:
+        ensure_function_empty(fn)
+        parameters, return_type = read_signature(fn)
+        if parameters:
+            raise InvalidDecoratorException(
+                "Models must have no parameters -- all are passed in through the config. "
+                f"Remove the parameters of {describe_function(fn)}: its transform names its dependencies."
+            )
+        if not _is_pandas_series(return_type):
+            raise InvalidDecoratorException(
+                "Models must declare their return type as a pandas Series. "
+                f"{describe_function(fn)} returns {return_type!r}."
+            )
+
+    def required_config(self) -> list[str]:
+        return [self.config_param]
+
+    def require_config(self) -> list[str]:
+        """The config keys this decorator needs (1.x's name for :meth:`required_config`)."""
+        return self.required_config()
+
+    def generate_nodes(self, fn: Callable, config: dict[str, Any]) -> list[Node]:
+        if self.config_param not in config:
+            raise InvalidDecoratorException(
+                f"Configuration has no parameter: {self.config_param}. Did you define it? If so did you "
+                f"spell it right? ({describe_function(fn)} is decorated with @{type(self).__name__}.)"
+            )
+        transform = self.transform_cls(config[self.config_param], name=fn.__name__, **self.extra_transform_params)
+        node_ = Node.from_fn(fn)
+        dependency = (node_.type, DependencyType.REQUIRED)
+        input_types = dict.fromkeys(transform.get_dependents(), dependency)
+        return [node_.copy_with(callabl=transform.compute, input_types=input_types)]
+
+
+class model(dynamic_transform):  # lower-case: 1.x's public name
+    """A :class:`dynamic_transform` whose class is a :class:`hamilton.models.BaseModel` (deprecated).
+
+    :param model_cls: a :class:`hamilton.models.BaseModel` subclass; its ``predict`` computes the node.
+    :param config_param: the config key whose value configures the model.
+    :param extra_model_params: extra keyword arguments for ``model_cls``.
+    """
+
+    def __init__(self, model_cls: type, config_param: str, **extra_model_params: Any):
+        super().__init__(model_cls, config_param, **extra_model_params)
 
 
 # --------------------------------------------------------------------------------------------
@@ -640,10 +725,16 @@ class SingleTargetError(Exception):
 
 
 def _value_of(name: str) -> Callable[..., Any]:
-    """A node callable returning its single input ``name`` unchanged."""
+    """A node callable returning its single input ``name`` unchanged.
+
+    Called directly with one argument under another name (as 1.x's identity allows, e.g. the
+    decorated function's original parameter name), it returns that argument.
+    """
 
     def final_value(**kwargs: Any) -> Any:
-        return kwargs[name]
+        if name in kwargs or len(kwargs) != 1:
+            return kwargs[name]
+        return next(iter(kwargs.values()))
 
     return final_value
 

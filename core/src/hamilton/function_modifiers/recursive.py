@@ -140,6 +140,15 @@ def _check_inputs(inputs: Mapping[str, Any], config: Mapping[str, Any]) -> None:
             )
 
 
+def _validate_config_inputs(config: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+    """Raise unless a subdag's ``config=`` and ``inputs=`` can go together.
+
+    Kept for 1.x compatibility (1.x's internal name, with its argument order): no key may be in
+    both, and every input must be ``source(...)`` or ``value(...)``.
+    """
+    _check_inputs(inputs, config)
+
+
 def resolve_subdag_config(
     config: Mapping[str, Any], subdag_config: Mapping[str, Any], fn_name: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -169,6 +178,13 @@ def resolve_subdag_config(
             resolved = item
         merged[key] = evaluated[key] = resolved
     return merged, evaluated
+
+
+def _resolve_subdag_configuration(
+    configuration: Mapping[str, Any], fields: Mapping[str, Any], function_name: str
+) -> dict[str, Any]:
+    """The config a subdag sees (see :func:`resolve_subdag_config`); kept for 1.x compatibility."""
+    return resolve_subdag_config(configuration, fields, function_name)[0]
 
 
 class subdag(NodeCreator):  # lower case: 1.x's public name
@@ -204,6 +220,9 @@ class subdag(NodeCreator):  # lower case: 1.x's public name
         if isinstance(external_inputs, str):
             external_inputs = [external_inputs]
         self.external_inputs = list(external_inputs or [])
+
+    # Kept for 1.x compatibility, where this helper was a static method of subdag.
+    collect_functions = staticmethod(collect_functions)
 
     def validate(self, fn: Callable) -> None:
         pass
@@ -401,6 +420,12 @@ class with_columns(NodeInjector):  # lower case: 1.x's public name
     def required_config(self) -> list[str] | None:
         return self.config_required
 
+    @staticmethod
+    def contains_duplicates(nodes_: Sequence[Node]) -> bool:
+        """Whether two of ``nodes_`` share a name (an extracted column clashing with a subdag node)."""
+        names = [n.name for n in nodes_]
+        return len(set(names)) != len(names)
+
     def _missing_parameter(self, fn: Callable, parameter: str) -> InvalidDecoratorException:
         return InvalidDecoratorException(
             f"Function: {fn.__name__} does not have the parameter {parameter} as a dependency. @with_columns "
@@ -488,8 +513,8 @@ class with_columns(NodeInjector):  # lower case: 1.x's public name
         nodes = self._entry_nodes(parameter, frame_type, column_type, backend) + collect_nodes(
             self.subdag_functions, config
         )
-        clashes = sorted(name for name, count in collections.Counter(n.name for n in nodes).items() if count > 1)
-        if clashes:
+        if self.contains_duplicates(nodes):
+            clashes = sorted(name for name, count in collections.Counter(n.name for n in nodes).items() if count > 1)
             raise ValueError(
                 "You can only specify columns once. You used `columns_to_pass` and we extract the columns for you. "
                 "In this case they cannot be overwritten -- only new columns get appended. If you want to modify "
@@ -507,6 +532,13 @@ class with_columns(NodeInjector):  # lower case: 1.x's public name
             backend,
         )
         return [*namespaced, append], {parameter: append.name}
+
+
+# Kept for 1.x compatibility: 1.x's base class of the per-library ``with_columns`` decorators.
+# Here one dataframe-agnostic class is that base (the plugins' ``with_columns`` subclass it); a new
+# dataframe library is supported by registering a dataframe backend, not by 1.x's abstract hooks
+# (get_initial_nodes, get_subdag_nodes, chain_subdag_nodes), which are not called.
+with_columns_base = with_columns
 
 
 def _upstream_names(roots: Collection[str], nodes: Sequence[Node]) -> set[str]:

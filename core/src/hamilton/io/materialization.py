@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from hamilton.common import convert_output_values
 from hamilton.function_modifiers.adapters import (
@@ -129,17 +129,25 @@ class ExtractorFactory:
         self.loaders = list(loaders)
         self.data_loader_kwargs = process_kwargs(data_loader_kwargs)
 
-    def generate_nodes(self, fn_graph: Graph) -> list[Node]:
-        if self.target not in fn_graph:
-            from hamilton.errors import closest_names
+    def _target_type(self, fn_graph: Graph) -> Any:
+        """The type of the node (or input) ``target``: an input a graph's nodes only declare as a
+        parameter (a graph of unwired nodes has no node for it) counts too."""
+        if self.target in fn_graph:
+            return fn_graph[self.target].type
+        for node_ in fn_graph.values():
+            if self.target in node_.input_types:
+                return node_.input_types[self.target][0]
+        from hamilton.errors import closest_names
 
-            close = closest_names(self.target, list(fn_graph))
-            raise ValueError(
-                f"Could not find node with name: {self.target} in function graph. "
-                + (f"Did you mean {', '.join(close)}? " if close else "")
-                + "from_(target=...) replaces a node or input of the graph with loaded data."
-            )
-        type_ = fn_graph[self.target].type
+        close = closest_names(self.target, list(fn_graph))
+        raise ValueError(
+            f"Could not find node with name: {self.target} in function graph. "
+            + (f"Did you mean {', '.join(close)}? " if close else "")
+            + "from_(target=...) replaces a node or input of the graph with loaded data."
+        )
+
+    def generate_nodes(self, fn_graph: Graph) -> list[Node]:
+        type_ = self._target_type(fn_graph)
         loader_cls = resolve_adapter_class(type_, self.loaders, "loader", _format_name(self.loaders))
         if loader_cls is None:
             raise InvalidDecoratorException(
@@ -251,6 +259,22 @@ def partial_extractor(loaders: Sequence[type]) -> Callable[..., ExtractorFactory
     )
     create_extractor.__name__ = create_extractor.__qualname__ = f"from_.{name}"
     return create_extractor
+
+
+@runtime_checkable
+class _MaterializerFactoryProtocol(Protocol):
+    """The shape of ``to.<format>``; kept for 1.x compatibility (isinstance checks it is callable)."""
+
+    def __call__(
+        self, id: str, dependencies: Sequence[Any], combine: Any = None, **kwargs: Any
+    ) -> MaterializerFactory: ...
+
+
+@runtime_checkable
+class _ExtractorFactoryProtocol(Protocol):
+    """The shape of ``from_.<format>``; kept for 1.x compatibility (isinstance checks it is callable)."""
+
+    def __call__(self, target: str, **kwargs: Any) -> ExtractorFactory: ...
 
 
 _factories: dict[tuple, Callable[..., Any]] = {}

@@ -100,10 +100,17 @@ def get_sql_metadata(query_or_table: str, results: Any) -> dict[str, Any]:
     """``{"sql_metadata": {rows, query, table_name, timestamp, __version__}}``.
 
     ``query_or_table`` is a query when it contains ``SELECT`` (upper case, as in 1.x), else a
-    table name; ``results`` is a row count or the loaded dataframe.
+    table name; ``results`` is a row count or the loaded dataframe (its rows are counted from its
+    ``shape``). Anything else (a string, a list...) gives ``rows: None``, as in 1.x.
     """
     is_query = "SELECT" in query_or_table
-    rows = results if isinstance(results, int) else (len(results) if hasattr(results, "__len__") else None)
+    rows = None
+    if isinstance(results, int):
+        rows = results
+    else:
+        shape = getattr(results, "shape", None)
+        if isinstance(shape, tuple) and shape:
+            rows = shape[0]
     return {
         SQL_METADATA: {
             "rows": rows,

@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
 _MARKER = "_hamilton_lifecycle_point"
 
+# 1.x's class attributes naming the point a base class declares (``getattr(cls, SYNC_HOOK)`` is
+# the hook's name); kept for 1.x compatibility, the adapter set reads ``_MARKER``.
+SYNC_HOOK = "hooks"
+ASYNC_HOOK = "async_hooks"
+SYNC_METHOD = "methods"
+ASYNC_METHOD = "async_methods"
+SYNC_VALIDATOR = "validators"
+_ATTRIBUTES = {
+    ("hook", False): SYNC_HOOK,
+    ("hook", True): ASYNC_HOOK,
+    ("method", False): SYNC_METHOD,
+    ("method", True): ASYNC_METHOD,
+    ("validator", False): SYNC_VALIDATOR,
+}
+
 REGISTERED_SYNC_HOOKS: set[str] = set()
 REGISTERED_ASYNC_HOOKS: set[str] = set()
 REGISTERED_SYNC_METHODS: set[str] = set()
@@ -92,6 +107,7 @@ def _mark(kind: str, name: str) -> Callable[[type], type]:
         if cls.__module__ != __name__:  # core's own points are checked by its tests
             _validate_point_signature(cls, kind, name, function, is_async)
         setattr(cls, _MARKER, _Point(kind, name, is_async))
+        setattr(cls, _ATTRIBUTES[(kind, is_async)], name)
         _REGISTRIES[(kind, is_async)].add(name)
         return cls
 
@@ -100,22 +116,49 @@ def _mark(kind: str, name: str) -> Callable[[type], type]:
 
 def _validate_point_signature(cls: type, kind: str, name: str, function: Callable, is_async: bool) -> None:
     """Points take keyword-only arguments; hooks return nothing; validators are synchronous."""
-    import inspect
-
     if kind == "validator" and is_async:
         raise InvalidLifecycleAdapter(f"Validator {cls.__qualname__}.{name} must be synchronous.")
-    signature = inspect.signature(function)
-    parameters = list(signature.parameters.values())[1:]
-    positional = [p.name for p in parameters if p.kind not in (p.KEYWORD_ONLY, p.VAR_KEYWORD)]
+    validate_lifecycle_adapter_function(function, returns_value=kind != "hook")
+
+
+def validate_lifecycle_adapter_function(fn: Callable, returns_value: bool, return_type: Any = None) -> None:
+    """Check a lifecycle point's signature: arguments (after ``self``) are keyword-only, and it
+    declares a return type iff ``returns_value`` (one compatible with ``return_type`` if given).
+
+    Raises :class:`InvalidLifecycleAdapter`. Unlike 1.x, ``-> None`` on a hook and a trailing
+    ``**kwargs`` (for arguments later versions add) are accepted.
+    """
+    import inspect
+
+    signature = inspect.signature(fn)
+    positional = [
+        p.name
+        for i, p in enumerate(signature.parameters.values())
+        if p.kind not in (p.KEYWORD_ONLY, p.VAR_KEYWORD) and not (i == 0 and p.name == "self")
+    ]
     if positional:
         raise InvalidLifecycleAdapter(
-            f"{cls.__qualname__}.{name} must take keyword-only arguments; found {positional}."
+            f"Lifecycle methods/hooks take keyword-only arguments, but {fn.__qualname__} has {positional} "
+            "that are not: put them after a `*`."
         )
     returns = signature.return_annotation
-    if kind == "hook" and returns not in (inspect.Signature.empty, None, "None"):
-        raise InvalidLifecycleAdapter(f"Hook {cls.__qualname__}.{name} must not declare a return value.")
-    if kind != "hook" and returns is inspect.Signature.empty:
-        raise InvalidLifecycleAdapter(f"{kind.capitalize()} {cls.__qualname__}.{name} must declare its return type.")
+    if not returns_value:
+        if returns not in (inspect.Signature.empty, None, "None"):
+            raise InvalidLifecycleAdapter(
+                f"Lifecycle hooks must not return a value, but {fn.__qualname__} declares -> {returns!r}."
+            )
+        return
+    if returns is inspect.Signature.empty:
+        raise InvalidLifecycleAdapter(
+            f"Lifecycle methods/validators return a value, but {fn.__qualname__} has no return annotation."
+        )
+    if return_type is not None:
+        from hamilton.htypes import custom_subclass_check
+
+        if not custom_subclass_check(returns, return_type):
+            raise InvalidLifecycleAdapter(
+                f"{fn.__qualname__} must return {return_type!r}, but its return annotation is {returns!r}."
+            )
 
 
 def base_hook(name: str) -> Callable[[type], type]:
@@ -131,6 +174,15 @@ def base_method(name: str) -> Callable[[type], type]:
 def base_validator(name: str) -> Callable[[type], type]:
     """Mark a base class as declaring the validator ``name``."""
     return _mark("validator", name)
+
+
+class lifecycle:
+    """1.x's namespace for the registration decorators (``@lifecycle.base_hook("name")``...),
+    kept for 1.x compatibility; the module-level functions are the same."""
+
+    base_hook = staticmethod(base_hook)
+    base_method = staticmethod(base_method)
+    base_validator = staticmethod(base_validator)
 
 
 # --- graph construction -----------------------------------------------------------------
@@ -464,6 +516,72 @@ def _points_of(adapter: object) -> list[_Point]:
     return points
 
 
+_RUN_ID_POINTS = frozenset(
+    (
+        "pre_graph_execute",
+        "post_graph_execute",
+        "post_task_group",
+        "post_task_expand",
+        "pre_task_submission",
+        "pre_task_execute",
+        "post_task_execute",
+        "post_task_return",
+        "pre_node_execute",
+        "do_node_execute",
+        "post_node_execute",
+    )
+)
+
+
+_spreads_inputs: Any = None  # function -> whether it takes the inputs spread (weak keys, made on first use)
+
+
+def _remote_execute_calling_convention(method: Callable) -> Callable:
+    """``method`` called as the engine calls it (``node=, kwargs=, execute_lifecycle_for_node=``).
+
+    1.x declared ``kwargs: dict`` on :class:`BaseDoRemoteExecute` but called implementations
+    with the node's inputs spread as keywords, so 1.x adapters (its ray and thread-pool ones,
+    many users') take ``**kwargs`` instead; such a method gets the inputs spread. The signature
+    is read once per function (task-based runs ask for the method once per task).
+    """
+    global _spreads_inputs
+    if _spreads_inputs is None:
+        import weakref
+
+        _spreads_inputs = weakref.WeakKeyDictionary()
+    function = getattr(method, "__func__", method)
+    try:
+        spreads = _spreads_inputs.get(function)
+        cacheable = True
+    except TypeError:  # not weak-referenceable: read every time
+        spreads, cacheable = None, False
+    if spreads is None:
+        spreads = _takes_spread_inputs(method)
+        if cacheable:
+            _spreads_inputs[function] = spreads
+    if not spreads:
+        return method
+
+    def spread(*, node: Node, kwargs: dict[str, Any], execute_lifecycle_for_node: Callable) -> Any:
+        return method(node=node, execute_lifecycle_for_node=execute_lifecycle_for_node, **kwargs)
+
+    return spread
+
+
+def _takes_spread_inputs(method: Callable) -> bool:
+    """Whether ``method`` has ``**kwargs`` and no ``kwargs`` parameter of its own."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    declared = parameters.get("kwargs")
+    if declared is not None and declared.kind is not declared.VAR_KEYWORD:
+        return False
+    return any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
 class LifecycleAdapterSet:
     """The adapters of one driver, indexed by the lifecycle points they implement."""
 
@@ -484,6 +602,8 @@ class LifecycleAdapterSet:
                     self._methods.setdefault((point.name, point.is_async), []).append(adapter)
                 else:
                     self._validators.setdefault(point.name, []).append(adapter)
+        # Whether a run must make a run id: some implemented point receives one (else "" is passed).
+        self.receives_run_id = any(name in _RUN_ID_POINTS for name, _ in (*self._hooks, *self._methods))
         clashes = sorted({(name, is_async) for (name, is_async), impls in self._methods.items() if len(impls) > 1})
         if clashes:
             sync = [name for name, is_async in clashes if not is_async]
@@ -500,6 +620,30 @@ class LifecycleAdapterSet:
     @property
     def adapters(self) -> list[object]:
         return list(self._adapters)
+
+    # 1.x's views of the index: point name -> implementing adapters (fresh dicts, read-only use).
+    def _by_name(self, index: dict[tuple[str, bool], list[object]], is_async: bool) -> dict[str, list[object]]:
+        return {name: list(impls) for (name, variant), impls in index.items() if variant is is_async}
+
+    @property
+    def sync_hooks(self) -> dict[str, list[object]]:
+        return self._by_name(self._hooks, False)
+
+    @property
+    def async_hooks(self) -> dict[str, list[object]]:
+        return self._by_name(self._hooks, True)
+
+    @property
+    def sync_methods(self) -> dict[str, list[object]]:
+        return self._by_name(self._methods, False)
+
+    @property
+    def async_methods(self) -> dict[str, list[object]]:
+        return self._by_name(self._methods, True)
+
+    @property
+    def sync_validators(self) -> dict[str, list[object]]:
+        return {name: list(impls) for name, impls in self._validators.items()}
 
     def implemented_points(self) -> list[str]:
         """Names of every hook, method and validator some adapter of the set implements."""
@@ -541,7 +685,12 @@ class LifecycleAdapterSet:
     def method_for(self, method_name: str, is_async: bool = False) -> Callable | None:
         """The bound method implementing ``method_name``, or ``None``."""
         impls = self._methods.get((method_name, is_async))
-        return getattr(impls[0], method_name) if impls else None
+        if not impls:
+            return None
+        method = getattr(impls[0], method_name)
+        if method_name == "do_remote_execute":
+            return _remote_execute_calling_convention(method)
+        return method
 
     def call_all_lifecycle_hooks_sync(self, hook_name: str, **kwargs: Any) -> None:
         for hook in self.hooks_for(hook_name):

@@ -6,7 +6,8 @@
 * :class:`GracefulErrorAdapter` turns a chosen exception into a sentinel value that skips the
   nodes downstream (those decorated with :func:`accept_error_sentinels` still run);
 * :class:`NoEdgeAndInputTypeChecking` turns off edge and input type checks;
-* :class:`SlowDownYouMoveTooFast` sleeps a random time before each node.
+* :class:`SlowDownYouMoveTooFast` sleeps a random time before each node;
+* :class:`CacheAdapter` (deprecated, 1.x) caches results in a ``shelve`` file.
 
 Several adapters take a *node filter* (:data:`NodeFilter`) choosing the nodes they act on; see
 :func:`should_run_node`. This module imports only the standard library, lazily, so using one
@@ -15,7 +16,7 @@ adapter costs nothing for the others.
 
 from __future__ import annotations
 
-from hamilton.lifecycle.api import EdgeConnectionHook, NodeExecutionHook, NodeExecutionMethod
+from hamilton.lifecycle.api import EdgeConnectionHook, GraphExecutionHook, NodeExecutionHook, NodeExecutionMethod
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
@@ -533,10 +534,103 @@ class SlowDownYouMoveTooFast(NodeExecutionHook):
         pass
 
 
+# --- 1.x's shelve cache ---------------------------------------------------------------------------
+
+
+class CacheAdapter(NodeExecutionHook, NodeExecutionMethod, GraphExecutionHook):
+    """1.x's on-disk result cache (a stdlib ``shelve`` file), kept for 1.x compatibility and
+    deprecated: ``Builder().with_cache()`` replaces it (fingerprinted inputs, cache views,
+    behaviours per node).
+
+    A node's result is stored under a key made of its code (docstrings and comments ignored,
+    ``functools.partial`` unwrapped) and its pickled inputs; a later run with the same key
+    loads the result instead of computing it. ``nodes_history`` lists, per node, the code hashes
+    that missed the cache, oldest first; it is saved under :attr:`nodes_history_key` when a run
+    ends. Results are pickles, so they depend on the Python version; nothing bounds the file.
+    """
+
+    nodes_history_key: str = "_nodes_history"
+
+    def __init__(self, cache_vars: list[str] | None = None, cache_path: str = "./hamilton-cache"):
+        """
+        :param cache_vars: the nodes to cache; empty or ``None`` caches every node of the graph.
+        :param cache_path: the shelve file (no extension needed).
+        """
+        import shelve
+
+        from hamilton.deprecation import warn_deprecated
+
+        warn_deprecated(
+            "hamilton.lifecycle.default.CacheAdapter",
+            instead="Use Builder().with_cache() (see docs/caching.md).",
+        )
+        self.cache_vars = list(cache_vars or [])
+        self.cache_path = cache_path
+        with shelve.open(cache_path) as cache:
+            self.nodes_history: dict[str, list[str]] = cache.get(self.nodes_history_key, {})
+        self.used_nodes_hash: dict[str, str] = {}
+        self.cache: Any = None  # the open shelf, between the start and the end of a run
+
+    @staticmethod
+    def create_key(node_hash: str, node_inputs: dict[str, Any]) -> str:
+        """sha256 of the node's code hash and each input value's pickle, in input order."""
+        import hashlib
+        import pickle
+
+        digest = hashlib.sha256(node_hash.encode())
+        for value in node_inputs.values():
+            digest.update(pickle.dumps(value))
+        return digest.hexdigest()
+
+    def run_before_graph_execution(self, *, graph: Any, **future_kwargs: Any) -> None:
+        import shelve
+
+        self.cache = shelve.open(self.cache_path)  # noqa: SIM115 -- open for the run, closed after it
+        if not self.cache_vars:
+            self.cache_vars = [n.name for n in graph.nodes]
+
+    def run_to_execute_node(
+        self, *, node_name: str, node_callable: Any, node_kwargs: dict[str, Any], **future_kwargs: Any
+    ) -> Any:
+        if node_name not in self.cache_vars:
+            return node_callable(**node_kwargs)
+        import functools
+
+        from hamilton.graph_types import hash_source_code
+
+        function = node_callable
+        while isinstance(function, functools.partial):
+            function = function.func
+        node_hash = hash_source_code(function, strip=True)
+        cached = self.cache.get(self.create_key(node_hash, node_kwargs))
+        if cached is not None:
+            return cached
+        self.used_nodes_hash[node_name] = node_hash
+        self.nodes_history[node_name] = [*self.nodes_history.get(node_name, []), node_hash]
+        return node_callable(**node_kwargs)
+
+    def run_before_node_execution(self, **future_kwargs: Any) -> None:
+        pass
+
+    def run_after_node_execution(
+        self, *, node_name: str, node_kwargs: dict[str, Any], result: Any, **future_kwargs: Any
+    ) -> None:
+        """Store a result computed on a cache miss."""
+        node_hash = self.used_nodes_hash.get(node_name) if node_name in self.cache_vars else None
+        if node_hash is not None:
+            self.cache[self.create_key(node_hash, node_kwargs)] = result
+
+    def run_after_graph_execution(self, **future_kwargs: Any) -> None:
+        """Save the history and close the shelf."""
+        self.cache[self.nodes_history_key] = self.nodes_history
+        self.cache.close()
+
+
 __all__ = [
     "ERROR_SENTINEL_TAG",
     "INJECTION_ALLOWED",
     "SENTINEL_DEFAULT",
+    "CacheAdapter",
     "FunctionInputOutputTypeChecker",
     "GracefulErrorAdapter",
     "NoEdgeAndInputTypeChecking",

@@ -95,6 +95,24 @@ def _strict() -> bool:
     return os.environ.get("HAMILTON_PLUGINS_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+_user_config_read = False
+
+
+def _read_user_config() -> None:
+    """1.x's ``~/.hamilton.conf`` (written by ``hamilton-disable-autoload-extensions``), read once
+    per process when plugins are first looked at; the environment variable wins over it."""
+    global _user_config_read
+    if _user_config_read:
+        return
+    _user_config_read = True
+    if "HAMILTON_AUTOLOAD_EXTENSIONS" in os.environ:
+        return
+    if os.path.exists(os.path.expanduser("~/.hamilton.conf")):
+        from hamilton import registry
+
+        registry.load_autoload_config()
+
+
 def _policy_block(name: str, builtin: bool = False) -> str | None:
     """Why automatic loading of ``name`` is switched off, or ``None``.
 
@@ -104,6 +122,7 @@ def _policy_block(name: str, builtin: bool = False) -> str | None:
     """
     if builtin:
         return "denied by HAMILTON_PLUGINS_DENY" if name in _names("HAMILTON_PLUGINS_DENY") else None
+    _read_user_config()
     if os.environ.get("HAMILTON_AUTOLOAD_EXTENSIONS", "").strip() == "0":
         return "automatic loading is disabled (HAMILTON_AUTOLOAD_EXTENSIONS=0)"
     deny = _names("HAMILTON_PLUGINS_DENY")

@@ -32,13 +32,23 @@ def _resolved(value: Any) -> Any:
     return value.result() if isinstance(value, Future) else value
 
 
-def _run_when_ready(node_: Node, kwargs: dict[str, Any], execute_lifecycle_for_node: Callable[..., Any]) -> Any:
+def _new_fn(fn: Callable[..., Any], **fn_kwargs: Any) -> Any:
+    """``fn(**fn_kwargs)`` once the futures among ``fn_kwargs`` are resolved to their results.
+
+    Kept for 1.x compatibility (1.x's worker function, which users wrapping the adapter import);
+    the adapter itself uses :func:`_run_when_ready`, which also says which node failed.
+    """
+    return fn(**{name: _resolved(value) for name, value in fn_kwargs.items()})
+
+
+def _run_when_ready(node_: Node | None, kwargs: dict[str, Any], execute_lifecycle_for_node: Callable[..., Any]) -> Any:
     """In a worker: wait for the dependencies' futures, then run the node's lifecycle."""
     ready = {name: _resolved(value) for name, value in kwargs.items()}
     try:
         return execute_lifecycle_for_node(**ready)
     except Exception as error:
-        report_node_failure(error, node_, ready)  # the note names the node, as on the calling thread
+        if node_ is not None:  # the note names the node, as on the calling thread
+            report_node_failure(error, node_, ready)
         raise
 
 
@@ -60,8 +70,23 @@ class FutureAdapter(BaseDoRemoteExecute, ResultBuilder):
         self.result_builder = result_builder
         self.executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
 
-    def do_remote_execute(self, *, node: Node, kwargs: dict[str, Any], execute_lifecycle_for_node: Callable) -> Future:
-        return self.executor.submit(_run_when_ready, node, kwargs, execute_lifecycle_for_node)
+    def do_remote_execute(
+        self,
+        *,
+        node: Node | None,
+        execute_lifecycle_for_node: Callable,
+        kwargs: dict[str, Any] | None = None,
+        **inputs: Any,
+    ) -> Future:
+        """Submit the node's lifecycle to the pool; it runs once the futures among its inputs resolve.
+
+        The engine passes the inputs as the dict ``kwargs`` (so a node input may be named
+        ``node``); 1.x passed them spread as keywords, which is accepted too, for code calling
+        this method directly the 1.x way.
+        """
+        return self.executor.submit(
+            _run_when_ready, node, inputs if kwargs is None else kwargs, execute_lifecycle_for_node
+        )
 
     def build_result(self, **outputs: Any) -> Any:
         resolved = {name: _resolved(value) for name, value in outputs.items()}
@@ -70,7 +95,9 @@ class FutureAdapter(BaseDoRemoteExecute, ResultBuilder):
         return self.result_builder.build_result(**resolved)
 
     def input_types(self) -> list[type]:
-        return self.result_builder.input_types() if self.result_builder is not None else super().input_types()
+        """``[Any]``, whatever the result builder: the outputs reach :meth:`build_result` as futures
+        (1.x does the same), so the wrapped builder's input types do not describe them."""
+        return super().input_types()
 
     def output_type(self) -> type:
         return self.result_builder.output_type() if self.result_builder is not None else super().output_type()

@@ -196,10 +196,17 @@ def dtype_matches(series: Any, expected: Any) -> bool:
         pass
     try:
         import numpy as np
-
-        return bool(np.issubdtype(native_dtype, expected))
-    except (ImportError, TypeError):
+    except ImportError:
         return False
+    # pandas' extension dtypes (Float64Dtype, Int64Dtype, BooleanDtype) give their numpy scalar
+    # type as .type: @check_output(data_type=np.float64) accepts a nullable Float64 column, as in 1.x
+    for candidate in (native_dtype, getattr(native_dtype, "type", None)):
+        try:
+            if candidate is not None and np.issubdtype(candidate, expected):
+                return True
+        except TypeError:
+            pass
+    return False
 
 
 class DataTypeValidator(_BoundValidator):

@@ -26,3 +26,10 @@ class PandasBackend(NarwhalsBackend):
 
     def with_columns(self, df: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
         return df.assign(**{str(name): value for name, value in columns.items()}) if columns else df
+
+    def select(self, df: pd.DataFrame, names: Any) -> pd.DataFrame:
+        # A fresh list of labels, so the column index has pandas' own dtype for string labels
+        # (pandas 3: `str`), as a frame built from those columns would (narwhals keeps `object`).
+        selected = df[list(names)]
+        selected.columns = list(names)
+        return selected

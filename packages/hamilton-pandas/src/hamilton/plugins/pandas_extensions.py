@@ -51,9 +51,9 @@ def hamilton_dataframe_backends() -> Collection[object]:
 
 @hookimpl
 def hamilton_validators() -> Collection[type]:
-    from hamilton.plugins.narwhals_validators import validators_for
+    from hamilton.plugins.pandas_validators import VALIDATORS
 
-    return validators_for((pd.Series,), (pd.DataFrame,))
+    return list(VALIDATORS)
 
 
 @hookimpl

@@ -85,6 +85,16 @@ class _PandasAdapter:
     def _positional(self) -> list[Any]:
         return [getattr(self, name) for name in self._leading]
 
+    def _get_loading_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments a reader passes to pandas (those the caller set); kept for 1.x
+        compatibility, where subclasses and tests read it."""
+        return self._keywords()
+
+    def _get_saving_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments a writer passes to pandas (those the caller set); kept for 1.x
+        compatibility, where subclasses and tests read it."""
+        return self._keywords()
+
 
 def _adapter_class(
     class_name: str,

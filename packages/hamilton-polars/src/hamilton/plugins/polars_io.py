@@ -25,7 +25,8 @@ local files atomically. Every class returns 1.x's metadata (file and dataframe m
 import contextlib
 import dataclasses
 import os
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -38,6 +39,15 @@ from hamilton.plugins._polars_options import polars_kwargs
 
 FileSource = str | Path | IO[bytes] | bytes
 FileTarget = str | Path | IO[bytes]
+
+# PolarsSpreadsheetWriter's targets, 1.x's annotation: an open xlsxwriter workbook (several
+# sheets in one file) or a file. Without xlsxwriter there is no workbook, and no Excel writing.
+try:
+    from xlsxwriter.workbook import Workbook
+
+    SpreadsheetTarget = Workbook | BytesIO | Path | str
+except ImportError:
+    SpreadsheetTarget = BytesIO | Path | str
 
 
 def is_local_path(target: Any) -> bool:
@@ -79,9 +89,21 @@ class PolarsReader(DataLoader):
     def applicable_types(cls) -> Collection[type]:
         return [pl.DataFrame]
 
+    def _load_function(self) -> Callable[..., Any]:
+        """The polars function reading the source."""
+        return getattr(pl, self.read_function)
+
+    def _passed_apart(self) -> tuple[str, ...]:
+        """Fields not passed as keywords (the source goes positionally)."""
+        return (self.source_field,)
+
+    def _get_loading_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments passed to polars' read function: the fields set (not ``None``),
+        under the names the installed polars uses. Kept for 1.x compatibility (same name)."""
+        return polars_kwargs(self, self._load_function(), positional=self._passed_apart())
+
     def read(self, source: Any) -> Any:
-        function = getattr(pl, self.read_function)
-        return function(source, **polars_kwargs(self, function, positional=(self.source_field,)))
+        return self._load_function()(source, **self._get_loading_kwargs())
 
     def load_data(self, type_: type) -> tuple[Any, dict[str, Any]]:
         source = getattr(self, self.source_field)
@@ -104,12 +126,24 @@ class PolarsWriter(DataSaver):
     def applicable_types(cls) -> Collection[type]:
         return [pl.DataFrame, pl.LazyFrame]
 
+    def _save_method(self) -> Callable[..., Any]:
+        """The ``pl.DataFrame`` method writing the frame."""
+        return getattr(pl.DataFrame, self.write_method)
+
+    def _passed_apart(self) -> tuple[str, ...]:
+        """Fields not passed as keywords (the target goes positionally)."""
+        return (self.target_field,)
+
+    def _get_saving_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments passed to polars' write method: the fields set (not ``None``),
+        under the names the installed polars uses. Kept for 1.x compatibility (same name)."""
+        return polars_kwargs(self, self._save_method(), positional=self._passed_apart())
+
     def save_data(self, data: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
         df = as_frame(data)
-        method = getattr(pl.DataFrame, self.write_method)
         target = getattr(self, self.target_field)
         with writable(target) as handle:
-            method(df, handle, **polars_kwargs(self, method, positional=(self.target_field,)))
+            self._save_method()(df, handle, **self._get_saving_kwargs())
         return utils.get_file_and_dataframe_metadata(target, df)
 
 
@@ -311,8 +345,9 @@ class PolarsNDJSONWriter(PolarsWriter):
 
 @dataclasses.dataclass
 class PolarsSpreadsheetReader(PolarsReader):
-    """Excel/ODS through ``pl.read_excel``. ``engine=None`` lets polars choose (1.x defaulted to
-    ``"xlsx2csv"``, an extra package; polars now defaults to ``"calamine"``, i.e. fastexcel)."""
+    """Excel/ODS through ``pl.read_excel``. ``engine=None`` lets polars choose (``"calamine"``,
+    i.e. fastexcel), except that without fastexcel but with xlsx2csv (1.x's default engine, so
+    installed where 1.x read spreadsheets) it reads with ``"xlsx2csv"``."""
 
     source: FileSource
     sheet_id: int | Sequence[int] | None = None
@@ -327,13 +362,22 @@ class PolarsSpreadsheetReader(PolarsReader):
     read_function = "read_excel"
     source_field = "source"
 
+    def _get_loading_kwargs(self) -> dict[str, Any]:
+        kwargs = super()._get_loading_kwargs()
+        if self.engine is None:
+            from importlib.util import find_spec
+
+            if find_spec("fastexcel") is None and find_spec("xlsx2csv") is not None:
+                kwargs["engine"] = "xlsx2csv"
+        return kwargs
+
 
 @dataclasses.dataclass
 class PolarsSpreadsheetWriter(PolarsWriter):
     """Excel through ``DataFrame.write_excel`` (needs xlsxwriter); ``workbook`` may also be an
     open ``xlsxwriter.Workbook``, for several sheets in one file."""
 
-    workbook: Any
+    workbook: SpreadsheetTarget
     worksheet: str | None = None
     position: tuple[int, int] | str = "A1"
     table_style: str | dict[str, Any] | None = None
@@ -377,11 +421,14 @@ class PolarsDatabaseReader(PolarsReader):
 
     format_name = "database"
 
+    def _load_function(self) -> Callable[..., Any]:
+        return pl.read_database_uri if isinstance(self.connection, str) else pl.read_database
+
+    def _passed_apart(self) -> tuple[str, ...]:
+        return ("query", "connection")
+
     def load_data(self, type_: type) -> tuple[pl.DataFrame, dict[str, Any]]:
-        by_uri = isinstance(self.connection, str)
-        function = pl.read_database_uri if by_uri else pl.read_database
-        options = polars_kwargs(self, function, positional=("query", "connection"))
-        df = function(self.query, self.connection, **options)
+        df = self._load_function()(self.query, self.connection, **self._get_loading_kwargs())
         return df, {**utils.get_sql_metadata(self.query, df), **utils.get_dataframe_metadata(df)}
 
 
@@ -397,10 +444,15 @@ class PolarsDatabaseWriter(PolarsWriter):
 
     format_name = "database"
 
+    def _save_method(self) -> Callable[..., Any]:
+        return pl.DataFrame.write_database
+
+    def _passed_apart(self) -> tuple[str, ...]:
+        return ("table_name", "connection")
+
     def save_data(self, data: pl.DataFrame | pl.LazyFrame) -> dict[str, Any]:
         df = as_frame(data)
-        options = polars_kwargs(self, pl.DataFrame.write_database, positional=("table_name", "connection"))
-        rows = df.write_database(self.table_name, self.connection, **options)
+        rows = df.write_database(self.table_name, self.connection, **self._get_saving_kwargs())
         written = rows if isinstance(rows, int) and rows >= 0 else df.height
         return {**utils.get_sql_metadata(self.table_name, written), **utils.get_dataframe_metadata(df)}
 

@@ -11,14 +11,13 @@ a ``select`` of the scan. LazyFrames' columns are ``pl.Expr`` (see
 import dataclasses
 import glob
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import polars as pl
 
 from hamilton.io import utils
 from hamilton.plugins import polars_io
-from hamilton.plugins._polars_options import polars_kwargs
 
 DATAFRAME_TYPE = pl.LazyFrame
 COLUMN_TYPE = pl.Expr
@@ -41,10 +40,15 @@ class PolarsScanReader:
     def applicable_types(cls) -> Collection[type]:
         return [pl.LazyFrame]
 
+    def _load_function(self) -> Callable[..., Any]:
+        return getattr(pl, self.scan_function)
+
+    def _passed_apart(self) -> tuple[str, ...]:
+        return (self.source_field, "columns")  # columns: a select of the scan
+
     def read(self, source: Any) -> pl.LazyFrame:
         _check_exists(source)
-        function = getattr(pl, self.scan_function)
-        frame = function(source, **polars_kwargs(self, function, positional=(self.source_field, "columns")))
+        frame = self._load_function()(source, **self._get_loading_kwargs())
         columns = self.columns
         if columns is None:
             return frame
