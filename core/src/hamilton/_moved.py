@@ -23,6 +23,22 @@ class MovedName:
         self.extra = extra  # the apache-hamilton extra that installs the distribution
 
 
+def install_hint(extra: str) -> str:
+    """The command that installs ``apache-hamilton[extra]``.
+
+    A development version runs from a checkout whose 2.0 distributions are not on the package
+    index yet: there, ``pip install "apache-hamilton[extra]"`` would replace it with the index's
+    1.x, so the hint also names the checkout's installer script.
+    """
+    command = f'pip install "apache-hamilton[{extra}]"'
+    from hamilton.version import VERSION
+
+    if any("dev" in str(part) for part in VERSION):
+        first = extra.split("]")[0]  # "pandas] or [polars" -> "pandas"
+        command += f" (from a checkout of this development version: python scripts/install_from_checkout.py {first})"
+    return command
+
+
 def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> Any:
     """Import ``name`` (formerly ``module_name.name``) from its new home."""
     target = moved.get(name)
@@ -35,8 +51,7 @@ def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> A
     except ImportError as error:
         raise ImportError(
             f"{module_name}.{name} is provided by the {target.distribution} distribution, which "
-            f"is not installed (or failed to import: {error}). Install it with: "
-            f'pip install "apache-hamilton[{target.extra}]"'
+            f"is not installed (or failed to import: {error}). Install it with: {install_hint(target.extra)}"
         ) from error
     return getattr(new_home, name)
 
@@ -62,6 +77,66 @@ PLUGIN_MODULES = {
     "hamilton.cli": ("hamilton-cli", "cli"),
 }
 
+# 1.x plugin modules that no 2.0 distribution provides yet: what to use instead.
+_KEEP_1X = 'keep using it with Hamilton 1.x (pip install "apache-hamilton<2")'
+_EXECUTOR = (
+    "for parallel execution in 2.0 use hamilton.plugins.h_threadpool.FutureAdapter or "
+    "Builder().enable_dynamic_execution(...).with_remote_executor(executors.MultiProcessingExecutor(...)), or "
+    + _KEEP_1X
+)
+_INTEGRATION = "write the loader/saver as a node function, or " + _KEEP_1X
+NOT_YET_PROVIDED = {
+    "hamilton.plugins.h_spark": ("PySpark integration", _KEEP_1X),
+    "hamilton.plugins.spark_extensions": ("PySpark data loaders", _KEEP_1X),
+    "hamilton.plugins.pyspark_pandas_extensions": ("pyspark.pandas data loaders", _KEEP_1X),
+    "hamilton.plugins.h_dask": ("Dask executor and graph adapter", _EXECUTOR),
+    "hamilton.plugins.dask_extensions": ("Dask data loaders", _KEEP_1X),
+    "hamilton.plugins.h_ray": ("Ray executor and graph adapter", _EXECUTOR),
+    "hamilton.plugins.h_vaex": ("Vaex result builder", _KEEP_1X),
+    "hamilton.plugins.vaex_extensions": ("Vaex data loaders", _KEEP_1X),
+    "hamilton.plugins.h_pyarrow": (
+        "pyarrow result builder",
+        "use result_builder('narwhals') with pyarrow, or " + _KEEP_1X,
+    ),
+    "hamilton.plugins.h_pydantic": ("pydantic validators", _KEEP_1X),
+    "hamilton.plugins.pydantic_extensions": ("pydantic type checks", _KEEP_1X),
+    "hamilton.plugins.h_pandera": ("pandera validators", _KEEP_1X),
+    "hamilton.plugins.h_schema": ("schema tracking adapter", _KEEP_1X),
+    "hamilton.plugins.h_logging": ("logging adapter", _KEEP_1X),
+    "hamilton.plugins.h_diskcache": (
+        "diskcache adapter",
+        'use Builder.with_cache() (pip install "apache-hamilton[cache]"), or ' + _KEEP_1X,
+    ),
+    "hamilton.plugins.h_kedro": ("Kedro integration", _KEEP_1X),
+    "hamilton.plugins.kedro_extensions": ("Kedro data loaders", _KEEP_1X),
+    "hamilton.plugins.h_mlflow": ("MLflow tracker", _KEEP_1X),
+    "hamilton.plugins.mlflow_extensions": ("MLflow data savers", _INTEGRATION),
+    "hamilton.plugins.h_openlineage": ("OpenLineage adapter", _KEEP_1X),
+    "hamilton.plugins.h_ddog": ("Datadog tracer", _KEEP_1X),
+    "hamilton.plugins.h_slack": ("Slack notifier", _KEEP_1X),
+    "hamilton.plugins.h_opentelemetry": ("OpenTelemetry tracer", _KEEP_1X),
+    "hamilton.plugins.h_experiments": ("experiment manager", _KEEP_1X),
+    "hamilton.plugins.h_ibis": ("Ibis integration", _KEEP_1X),
+    "hamilton.plugins.ibis_extensions": ("Ibis data loaders", _KEEP_1X),
+    "hamilton.plugins.dlt_extensions": ("dlt data loaders", _INTEGRATION),
+    "hamilton.plugins.geopandas_extensions": ("GeoPandas data loaders", _INTEGRATION),
+    "hamilton.plugins.huggingface_extensions": ("Hugging Face datasets loaders", _INTEGRATION),
+    "hamilton.plugins.lightgbm_extensions": ("LightGBM model savers", _INTEGRATION),
+    "hamilton.plugins.xgboost_extensions": ("XGBoost model savers", _INTEGRATION),
+    "hamilton.plugins.matplotlib_extensions": ("matplotlib figure savers", _INTEGRATION),
+    "hamilton.plugins.plotly_extensions": ("plotly figure savers", _INTEGRATION),
+    "hamilton.plugins.sklearn_plot_extensions": ("scikit-learn plot savers", _INTEGRATION),
+    "hamilton.plugins.yaml_extensions": ("YAML loaders and savers", _INTEGRATION),
+    "hamilton.plugins.jupyter_magic": ("Jupyter %%cell_to_module magic", _KEEP_1X),
+    "hamilton.plugins.polars_pre_1_0_0_extension": (
+        "polars<1.0 support",
+        'polars>=1.0 with pip install "apache-hamilton[polars]"',
+    ),
+    "hamilton.experimental.h_dask": ("Dask executor and graph adapter", _EXECUTOR),
+    "hamilton.experimental.h_ray": ("Ray executor and graph adapter", _EXECUTOR),
+    "hamilton.experimental.h_spark": ("PySpark integration", _KEEP_1X),
+}
+
 
 class MissingPluginModuleFinder:
     """Last on ``sys.meta_path``: when no other finder found a module a plugin distribution
@@ -70,12 +145,23 @@ class MissingPluginModuleFinder:
     @staticmethod
     def find_spec(fullname: str, path: object = None, target: object = None) -> None:
         home = PLUGIN_MODULES.get(fullname)
-        if home is None or not _called_by_an_import():
+        missing = None if home is not None else NOT_YET_PROVIDED.get(fullname)
+        if (home is None and missing is None) or not _called_by_an_import():
             return None  # a probe (importlib.util.find_spec) must just learn the module is absent
-        distribution, extra = home
+        if home is not None:
+            distribution, extra = home
+            message = (
+                f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
+                f"installed. Install it with: {install_hint(extra)}"
+            )
+        else:
+            what, instead = missing
+            message = (
+                f"No module named {fullname!r}: Hamilton 1.x's {what} is not available in Hamilton 2.0 yet "
+                f"(no 2.0 distribution provides it). Instead, {instead}."
+            )
         raise ModuleNotFoundError(
-            f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
-            f'installed. Install it with: pip install "apache-hamilton[{extra}]"'
+            message
         )  # no ``name=``: `from hamilton.plugins import h_x` would swallow an error naming h_x
 
 

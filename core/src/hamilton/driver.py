@@ -265,7 +265,13 @@ class Driver:
         """Names for outputs given as names, nodes (``.name``) or functions; duplicates collapse."""
         if isinstance(final_vars, str):
             raise TypeError(f"final_vars must be a list of names, got the string {final_vars!r}: use [{final_vars!r}].")
-        final_vars = list(final_vars)
+        try:
+            final_vars = list(final_vars)
+        except TypeError:  # None, a single node/function, a number...
+            raise TypeError(
+                f"final_vars must be a list of output names (or nodes/functions), got {type(final_vars).__name__} "
+                f"{final_vars!r:.100}: pass e.g. ['my_output']."
+            ) from None
         if all(type(var) is str for var in final_vars):  # the common case: no conversion needed
             return list(dict.fromkeys(final_vars))
         return list(dict.fromkeys(convert_output_values(final_vars, self._function_modules())))

@@ -29,7 +29,7 @@ def test_missing_module_file(tmp_path: Path) -> None:
 
 
 def test_module_path_that_is_a_folder(tmp_path: Path) -> None:
-    assert_fails(invoke("version", tmp_path), "build", "<class 'IsADirectoryError'>", str(tmp_path), "folder")
+    assert_fails(invoke("version", tmp_path), "version", "<class 'IsADirectoryError'>", str(tmp_path), "folder")
 
 
 def test_module_with_a_syntax_error(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_context_file_of_a_bad_type(flow: Path, tmp_path: Path, extension: str) 
     context = write(tmp_path / f"ctx{extension}", "HAMILTON_CONFIG: {}\n")
     assert_fails(
         invoke("version", flow, "--context", context),
-        "build",
+        "version",
         "<class 'ValueError'>",
         f"Received extension `{extension}` is unsupported",
         str(context),
@@ -136,5 +136,7 @@ def test_json_out_also_prints_the_failure_as_json(tmp_path: Path) -> None:
 def test_a_failing_step_stops_the_chain(tmp_path: Path) -> None:
     run = invoke("--json-out", "diff", tmp_path / "nope.py")
     assert run.exit_code == 1
-    assert run.failure()["command"] == "build"
-    assert [json.loads(line)["command"] for line in run.stdout.splitlines()] == ["build"]
+    # labelled with the invoked command; the message names the step that failed
+    assert run.failure()["command"] == "diff"
+    assert run.failure()["message"]["step"] == "build"
+    assert [json.loads(line)["command"] for line in run.stdout.splitlines()] == ["diff"]

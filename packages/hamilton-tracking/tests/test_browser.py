@@ -41,10 +41,11 @@ def server(tracking_dir):
     server.server_close()
 
 
-def dump_dom(chromium: Path, url: str, profile: Path) -> str:
+def dump_dom(chromium: Path, url: str, profile: Path, *extra: str) -> str:
     completed = subprocess.run(
         [
             str(chromium),
+            *extra,
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
@@ -100,3 +101,16 @@ def test_hostile_strings_stay_inert_in_the_run_page(chromium, tracking_dir, serv
     assert re.search(r'<tr class="node-row" data-node="exploded" data-status="failure">', detail)
     assert "RuntimeError" in detail
     assert "traceback" in detail
+
+
+def test_a_rebound_hostname_gets_no_data(chromium, tracking_dir, server, tmp_path):
+    """DNS rebinding: the browser resolves a foreign name to 127.0.0.1; the server refuses it."""
+    tracker = LocalTracker(path=tracking_dir, project="secret-project")
+    driver.Builder().with_modules(basic).with_adapters(tracker).build().execute(["total"], inputs={"count": 2})
+    port = server.server_address[1]
+    rebinding = "--host-resolver-rules=MAP attacker.test 127.0.0.1"
+    dom = dump_dom(chromium, f"http://attacker.test:{port}/api/runs", tmp_path / "profile", rebinding)
+    assert "secret-project" not in dom
+    assert "answers only requests addressed to its own address" in dom
+    dom = dump_dom(chromium, f"http://localhost:{port}/api/runs", tmp_path / "profile", rebinding)
+    assert "secret-project" in dom

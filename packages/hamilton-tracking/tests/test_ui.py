@@ -249,5 +249,6 @@ def test_serve_keeps_the_signature_the_hamilton_cli_calls():
     from hamilton.plugins.tracking.ui import serve
 
     parameters = inspect.signature(serve).parameters
-    assert list(parameters) == ["path", "host", "port", "open_browser"]
+    assert list(parameters)[:4] == ["path", "host", "port", "open_browser"]
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is not p.empty for p in list(parameters.values())[4:])
     assert [parameters[name].default for name in ("host", "port", "open_browser")] == ["127.0.0.1", 8241, False]

@@ -260,9 +260,10 @@ def _candidates(output_type: Any, load_all: bool) -> list[type]:
     if load_all:
         plugins.load_all()
     else:
-        library = _library(output_type)
-        if library and library not in _NO_PLUGIN_LIBRARIES:
-            plugins.load(library)
+        for member in _member_types(output_type):  # Optional[pd.Series] needs the pandas plugin
+            library = _library(member)
+            if library and library not in _NO_PLUGIN_LIBRARIES:
+                plugins.load(library)
     return plugins.registry.validator_classes() + list(AVAILABLE_DEFAULT_VALIDATORS)
 
 
@@ -280,6 +281,56 @@ def _find(key: str, output_type: Any, candidates: list[type]) -> type | None:
     return None
 
 
+def _member_types(output_type: Any) -> list[Any]:
+    """The types a value annotated ``output_type`` can have, as validators see them.
+
+    ``Annotated[T, ...]`` is ``T``; ``Optional[T]`` is ``T`` (``None`` is left to the validator
+    and to ``allow_none``); ``Union[A, B]`` is ``[A, B]``. Any other annotation is itself.
+    """
+    if type(output_type) is type:  # the common case: a plain class, no typing import
+        return [output_type]
+    import types
+    import typing
+
+    if getattr(output_type, "__metadata__", None) is not None and hasattr(output_type, "__origin__"):
+        return _member_types(output_type.__origin__)  # Annotated[T, ...]
+    if typing.get_origin(output_type) in (typing.Union, getattr(types, "UnionType", typing.Union)):
+        members = [m for arg in typing.get_args(output_type) if arg is not type(None) for m in _member_types(arg)]
+        return list(dict.fromkeys(members)) or [output_type]
+    return [output_type]
+
+
+def _find_for_members(key: str, output_type: Any, candidates: list[type]) -> type | None:
+    """The validator for ``key`` on ``output_type``, looking through ``Optional``/``Annotated``/``Union``.
+
+    A validator applying to the annotation itself wins; otherwise the one every member type
+    agrees on. ``None`` when no member has one.
+
+    :raises ValueError: when the members of a ``Union`` resolve to different validators (or some
+        to none): the message says which validator applies to which member.
+    """
+    found = _find(key, output_type, candidates)
+    if found is not None:
+        return found
+    members = _member_types(output_type)
+    if members == [output_type]:
+        return None
+    by_member = {member: _find(key, member, candidates) for member in members}
+    chosen = set(by_member.values())
+    if len(chosen) == 1:
+        return chosen.pop()
+    if chosen == {None}:
+        return None
+    listing = "; ".join(
+        f"{getattr(m, '__name__', m)} -> {cls.__name__ if cls is not None else 'no validator'}"
+        for m, cls in by_member.items()
+    )
+    raise ValueError(
+        f"The members of {output_type} do not agree on a validator for {key}=...: {listing}. Annotate the "
+        f"function with one of the member types, or validate with @check_output_custom."
+    )
+
+
 def resolve_default_validators(
     output_type: type[type],
     importance: str,
@@ -288,6 +339,8 @@ def resolve_default_validators(
 ) -> list[base.BaseDefaultValidator]:
     """One validator per keyword: the first candidate whose ``arg()`` is the keyword and that
     ``applies_to(output_type)``, constructed as ``Cls(<keyword>=value, importance=importance)``.
+    ``Optional[T]`` and ``Annotated[T, ...]`` resolve as ``T``; a ``Union`` resolves when all its
+    members agree on the validator.
 
     :param available_validators: the candidates, in search order (default: plugin-contributed
         validators, then :data:`AVAILABLE_DEFAULT_VALIDATORS`).
@@ -297,10 +350,10 @@ def resolve_default_validators(
     candidates = _candidates(output_type, load_all=False) if searched_plugins else list(available_validators)
     validators = []
     for key, value in default_validator_kwargs.items():
-        validator_cls = _find(key, output_type, candidates)
+        validator_cls = _find_for_members(key, output_type, candidates)
         if validator_cls is None and searched_plugins:  # a plugin not loaded yet may provide it
             candidates = _candidates(output_type, load_all=True)
-            validator_cls = _find(key, output_type, candidates)
+            validator_cls = _find_for_members(key, output_type, candidates)
         if validator_cls is None:
             applicable = sorted({cls.arg() for cls in candidates if _applies(cls, output_type)})
             raise ValueError(

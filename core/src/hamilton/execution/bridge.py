@@ -139,9 +139,10 @@ def _run_on_helper_thread(make_coroutine: Callable[[], Coroutine[Any, Any, Any]]
     return handle.result
 
 
-def in_thread(function: Callable[[], Any]) -> Any:
-    """An asyncio future of ``function()`` run on a thread of its own (``hamilton-run``), which
-    ends with the call: unlike the loop's default executor, no worker thread stays behind."""
+def in_thread(function: Callable[[], Any]) -> tuple[Any, Any]:
+    """``(future, thread)``: an asyncio future of ``function()`` run on a thread of its own
+    (``hamilton-run``), which ends with the call (unlike the loop's default executor, no worker
+    thread stays behind; join it once the future is done to be sure it has exited)."""
     import asyncio
     import threading
 
@@ -164,5 +165,6 @@ def in_thread(function: Callable[[], Any]) -> Any:
         else:
             loop.call_soon_threadsafe(settle, result, None)
 
-    threading.Thread(target=target, name="hamilton-run", daemon=True).start()
-    return future
+    thread = threading.Thread(target=target, name="hamilton-run", daemon=True)
+    thread.start()
+    return future, thread

@@ -43,7 +43,14 @@ _DONE = (TaskState.SUCCESSFUL, TaskState.FAILED)
 
 
 class WorkerCrashedError(RuntimeError):
-    """A worker process died while running a task (killed, out of memory, ``os._exit``...)."""
+    """A worker process died while running a task (killed, out of memory, ``os._exit``...).
+
+    ``task_id`` is the task that was running in the dead worker (``None`` when that cannot be
+    told); ``in_flight`` lists every task that was running in a worker at the time.
+    """
+
+    task_id: str | None = None
+    in_flight: list[str] = []  # set per instance
 
 
 class RunCancelled(RuntimeError):
@@ -526,17 +533,45 @@ class DynamicRun:
                 result = before_return(result)
         except Exception as error:
             if type(error).__name__ == "BrokenProcessPool":
-                crashed = WorkerCrashedError(
-                    f"The worker process running task {task.task_id} (nodes {[n.name for n in task.nodes]}) died "
-                    f"before returning ({error}). It was killed or crashed (out of memory, os._exit, a segfault "
-                    "in an extension...); run with SynchronousLocalTaskExecutor to see the failure in-process."
-                )
+                crashed = self._worker_crashed(task)
                 self._returned(task, None, crashed)
                 raise crashed from error
             self._returned(task, None, error)
             raise
         self._returned(task, result, None)
         return result
+
+    def _worker_crashed(self, task: TaskImplementation) -> WorkerCrashedError:
+        """The error for a task whose pool a dead worker broke. Every pending task of the pool fails
+        alike, so ``task`` is only the one looked at first: the executor's record of what ran where
+        names the culprit, or the error says it cannot be told and lists the tasks in flight."""
+        executor = self.manager.get_executor_for_task(task)
+        report = getattr(executor, "crash_report", None)
+        report = report() if report is not None else None
+        advice = (
+            "It was killed or crashed (out of memory, os._exit, a segfault in an extension...); run with "
+            "SynchronousLocalTaskExecutor to see the failure in-process."
+        )
+        in_flight = list(report.in_flight) if report is not None else []
+        if report is not None and report.task_id is not None:
+            others = [task_id for task_id in in_flight if task_id != report.task_id]
+            message = (
+                f"The worker process (pid {report.pid}) running task {report.task_id} died before returning "
+                f"({report.exit_status}). {advice}"
+            )
+            if others:
+                message += f" Stopped with it (not failed themselves): {', '.join(others)}."
+            crashed = WorkerCrashedError(message)
+        else:
+            running = f"Tasks running at the time: {', '.join(in_flight)}." if in_flight else ""
+            crashed = WorkerCrashedError(
+                "A worker process died and the pool failed every pending task; which task it was running "
+                f"cannot be told (the task looked at first was {task.task_id}, nodes "
+                f"{[n.name for n in task.nodes]}). {running} {advice}".replace("  ", " ")
+            )
+        crashed.task_id = report.task_id if report is not None else None
+        crashed.in_flight = in_flight
+        return crashed
 
     def _returned(self, task: TaskImplementation, result: Any, error: BaseException | None) -> None:
         if self.return_hooks:

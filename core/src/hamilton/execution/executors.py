@@ -12,6 +12,7 @@ A custom executor subclasses :class:`TaskExecutor` and runs tasks with :func:`ba
 """
 
 import abc
+import contextlib
 from typing import Any, Protocol
 
 from hamilton.execution.dynamic import base_execute_task, base_execute_task_async, task_is_async
@@ -303,10 +304,135 @@ class MultiThreadingExecutor(PluginTaskExecutor):
 class MultiProcessingExecutor(PluginTaskExecutor):
     """Runs tasks in ``max_tasks`` worker processes (CPU-bound work). Tasks and results are pickled,
     so node functions must be importable and values picklable. A worker that dies fails the run
-    with an error naming the task, instead of hanging it."""
+    with an error naming the task it was running, instead of hanging it.
+
+    A dead worker fails *every* pending future of the pool alike, so each task, when it starts in
+    a worker, records ``<pid>: task id`` in a per-run folder (one small file per worker, removed
+    when the task ends): after a crash, the worker whose exit was not the pool's own ``SIGTERM``
+    and its record say which task it was running (:meth:`crash_report`).
+    """
 
     def __init__(self, max_tasks: int):
         super().__init__("processes", max_tasks, crosses_processes=True, max_workers=max_tasks)
+        self._records: str | None = None  # the per-run folder of the workers' records
+        self._crash: CrashReport | None = None
+
+    def init(self) -> None:
+        if self._records is None:
+            import tempfile
+
+            self._records = tempfile.mkdtemp(prefix="hamilton-workers-")
+        super().init()
+
+    def finalize(self) -> None:
+        super().finalize()
+        self._crash = None
+        if self._records is not None:
+            import shutil
+
+            shutil.rmtree(self._records, ignore_errors=True)
+            self._records = None
+
+    def submit_task(self, task: TaskImplementation) -> TaskFuture:
+        if self.pool is None:
+            self.init()
+        try:
+            future = self.pool.submit(_execute_recorded, task, self._records)
+        except Exception as error:  # a pool broken by a worker that died on an earlier task
+            future = _failed_future(error)
+        self.active.add(future)
+        future.add_done_callback(self.active.discard)
+        return TaskFutureWrappingPythonFuture(future)
+
+    def crash_report(self) -> "CrashReport":
+        """Which task was running in the worker that died (computed once per run: every failed
+        future of the broken pool gets the same answer)."""
+        if self._crash is None:
+            self._crash = _diagnose_crash(self.pool, self._records)
+        return self._crash
+
+
+class CrashReport:
+    """What is known about a dead worker: the task it ran (``None`` when that cannot be told),
+    its pid and exit status, and every task that was running in a worker at the time."""
+
+    __slots__ = ("exit_status", "in_flight", "pid", "task_id")
+
+    def __init__(self, task_id: str | None, pid: int | None, exit_status: str | None, in_flight: list[str]):
+        self.task_id = task_id
+        self.pid = pid
+        self.exit_status = exit_status
+        self.in_flight = in_flight
+
+
+def _execute_recorded(task: TaskImplementation, records: str | None) -> dict[str, Any]:
+    """``_execute_materialized`` in a worker, with a record of the running task while it runs."""
+    if records is None:
+        return _execute_materialized(task)
+    import os
+
+    record = os.path.join(records, str(os.getpid()))
+    try:
+        with open(record, "w", encoding="utf-8") as handle:
+            handle.write(task.task_id)
+    except OSError:  # the record is only for diagnosing crashes: never fail a task over it
+        return _execute_materialized(task)
+    try:
+        return _execute_materialized(task)
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(record)
+
+
+def _diagnose_crash(pool: Any, records: str | None) -> CrashReport:
+    """Wait for the broken pool's workers to end, then match the one that died on its own
+    (any exit but the ``SIGTERM`` the pool sends the others) with its record."""
+    import os
+    import signal
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pid -> Process
+    exits: dict[int, int | None] = {}
+    for process in processes:
+        process.join(timeout=10)  # failsafe: the pool terminates them right after failing the futures
+        code = process.exitcode
+        for _ in range(100):  # another thread may be reaping it at this very moment
+            if code is not None:
+                break
+            time.sleep(0.01)
+            code = process.exitcode
+        exits[process.pid] = code
+    running: dict[int, str] = {}
+    if records is not None:
+        try:
+            names = os.listdir(records)
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                with open(os.path.join(records, name), encoding="utf-8") as handle:
+                    running[int(name)] = handle.read()
+            except (OSError, ValueError):
+                continue
+    in_flight = sorted(running.values())
+    died = [pid for pid, code in exits.items() if code not in (0, None, -signal.SIGTERM)]
+    if len(died) == 1 and died[0] in running:
+        pid = died[0]
+        return CrashReport(running[pid], pid, _describe_exit(exits[pid]), in_flight)
+    return CrashReport(None, None, None, in_flight)
+
+
+def _describe_exit(code: int | None) -> str | None:
+    if code is None:
+        return None
+    if code < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 class ExecutionManager(abc.ABC):

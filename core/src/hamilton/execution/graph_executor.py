@@ -214,13 +214,15 @@ class TaskBasedGraphExecutor(GraphExecutor):
         from hamilton.execution.bridge import in_thread
 
         run = self._prepare(fg, final_vars, overrides, inputs, run_id)
-        future = in_thread(run.run_to_completion)
+        future, thread = in_thread(run.run_to_completion)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             run.cancel()
-            await asyncio.gather(future, return_exceptions=True)  # no thread outlives the call
+            await asyncio.gather(future, return_exceptions=True)
             raise
+        finally:
+            thread.join()  # it has handed over its result: no thread outlives the call
 
     def _prepare(
         self, fg: Graph, final_vars: list[str], overrides: dict[str, Any], inputs: dict[str, Any], run_id: str

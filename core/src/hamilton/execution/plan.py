@@ -242,11 +242,26 @@ def make_plan(
     )
 
 
+_CYCLE_SHOWN = 5  # nodes shown at each end of a long cycle; the full cycle is on ``.cycle``
+
+
 def _cycle_error(cycle: list[str], nodes: Mapping[str, Node]) -> GraphCycleError:
-    locations = "\n".join(f"  {name}: {nodes[name].location()}" for name in dict.fromkeys(cycle))
+    """The error for ``cycle`` (``[a, ..., a]``); a long cycle is clipped in the message only."""
+    members = list(dict.fromkeys(cycle))
+    if len(cycle) > 4 * _CYCLE_SHOWN:
+        hidden = len(cycle) - 2 * _CYCLE_SHOWN
+        path = (
+            f"{' -> '.join(cycle[:_CYCLE_SHOWN])} -> ... ({hidden} more nodes) ... -> "
+            f"{' -> '.join(cycle[-_CYCLE_SHOWN:])}"
+        )
+        shown = members[: 2 * _CYCLE_SHOWN]
+        more = f"\n  ... and {len(members) - len(shown)} more (the full cycle is the exception's .cycle)"
+    else:
+        path, shown, more = " -> ".join(cycle), members, ""
+    locations = "\n".join(f"  {name}: {nodes[name].location()}" for name in shown)
     return GraphCycleError(
-        f"The graph has a cycle: {' -> '.join(cycle)} (each depends on the next). Nodes on it:\n"
-        f"{locations}\nBreak the cycle by renaming a parameter or a function, or supply one of "
+        f"The graph has a cycle: {path} (each depends on the next). Its {len(members)} node(s):\n"
+        f"{locations}{more}\nBreak the cycle by renaming a parameter or a function, or supply one of "
         "these nodes through overrides.",
         cycle,
     )

@@ -409,8 +409,19 @@ def report_node_failure(error: BaseException, node_: Node, kwargs: dict[str, Any
         error.add_note(message)
     import logging
 
-    shown = ", ".join(f"{key}={_short_repr(value)}" for key, value in kwargs.items())
+    shown = _short_inputs(kwargs)
     logging.getLogger("hamilton.execution").error("%s Its inputs were: %s", message, shown or "(none)")
+
+
+_INPUTS_SHOWN = 10  # inputs listed in a failure's log line
+
+
+def _short_inputs(kwargs: dict[str, Any]) -> str:
+    """``a=1, b='x'``: the first few inputs of a failed node, each clipped, so the line stays short."""
+    shown = ", ".join(f"{key}={_short_repr(kwargs[key])}" for key in list(kwargs)[:_INPUTS_SHOWN])
+    if len(kwargs) > _INPUTS_SHOWN:
+        shown += f", ... and {len(kwargs) - _INPUTS_SHOWN} more"
+    return shown
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:

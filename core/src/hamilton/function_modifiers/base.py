@@ -55,6 +55,25 @@ def sanitize_function_name(name: str) -> str:
     return name.rsplit("__", 1)[0] if "__" in name else name
 
 
+def _check_decoratable(fn: Any, decorator: str) -> None:
+    """Function modifiers decorate functions; say so when one is applied to anything else.
+
+    The usual slip is ``@config.when(...)`` written around a ``step(...)`` or ``value(...)``
+    object instead of chaining ``step(...).when(...)``.
+    """
+    if callable(fn) and isinstance(getattr(fn, "__name__", None), str):
+        return
+    hint = ""
+    if type(fn).__name__ == "Applicable":
+        hint = " To apply a pipe step conditionally, chain it: step(fn).when(key=value)."
+    elif type(fn).__name__ in ("LiteralDependency", "UpstreamDependency", "GroupedDependency"):
+        hint = " value(...)/source(...)/group(...) are arguments of decorators, not functions."
+    raise InvalidDecoratorException(
+        f"{decorator} decorates a function, but was applied to {type(fn).__name__} object {fn!r:.200}. Put the "
+        f"decorator directly above a def.{hint}"
+    )
+
+
 def get_node_decorators(fn: Callable, config: dict[str, Any]) -> dict[str, list[NodeTransformLifecycle]]:
     """The decorators recorded on ``fn``, by step (a fresh copy the caller may extend)."""
     recorded = getattr(fn, MODIFIERS_ATTRIBUTE, None) or {}
@@ -79,6 +98,7 @@ class NodeTransformLifecycle(abc.ABC):
         """Raise :class:`InvalidDecoratorException` if this decorator cannot apply to ``fn``."""
 
     def __call__(self, fn: Callable) -> Callable:
+        _check_decoratable(fn, f"@{type(self).__name__}")
         self.validate(fn)
         step = self.get_lifecycle_name()
         recorded = fn.__dict__.get(MODIFIERS_ATTRIBUTE)

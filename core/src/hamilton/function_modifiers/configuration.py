@@ -15,10 +15,30 @@ from hamilton.function_modifiers.base import (
     CONFIG_KEYS_ATTRIBUTE,
     InvalidDecoratorException,
     NodeResolver,
+    _check_decoratable,
     sanitize_function_name,
 )
 
 UNKNOWN_CONFIG = "__UNKNOWN__"
+
+
+def _check_collections(decorator: str, pairs: dict[str, Any]) -> None:
+    """``when_in``/``when_not_in`` test membership: each value must be a collection of allowed values."""
+    for key, allowed in pairs.items():
+        if not isinstance(allowed, Collection) or isinstance(allowed, (str, bytes)):
+            raise InvalidDecoratorException(
+                f"@config.{decorator}({key}={allowed!r}): the value for config key {key!r} must be a collection "
+                f"of values (a list, tuple or set); got {type(allowed).__name__}. Write "
+                f"@config.{decorator}({key}=[{allowed!r}]), or use @config.when/@config.when_not for a single value."
+            )
+
+
+def _is_in(actual: Any, allowed: Collection[Any]) -> bool:
+    """``actual in allowed``; a value that cannot be looked up (unhashable, in a set) is not in it."""
+    try:
+        return actual in allowed
+    except TypeError:
+        return False
 
 
 def _condition(pairs: dict[str, Any], holds: Callable[[Any, Any], bool]) -> Callable[[dict[str, Any]], bool]:
@@ -55,6 +75,7 @@ class config(NodeResolver):
         return self._optional
 
     def validate(self, fn: Callable) -> None:
+        _check_decoratable(fn, "@config")
         if fn.__name__.endswith("__"):
             raise InvalidDecoratorException(
                 "Config will always use the portion of the function name before the last __. For "
@@ -95,8 +116,9 @@ class config(NodeResolver):
     @staticmethod
     def when_in(name: str | None = None, **key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is one of ``values`` for every pair."""
+        _check_collections("when_in", key_value_group_pairs)
         return config(
-            _condition(key_value_group_pairs, lambda actual, allowed: actual in allowed),
+            _condition(key_value_group_pairs, _is_in),
             target_name=name,
             config_used=list(key_value_group_pairs),
         )
@@ -104,8 +126,9 @@ class config(NodeResolver):
     @staticmethod
     def when_not_in(**key_value_group_pairs: Collection[Any]) -> config:
         """Include the function when ``config[key]`` is none of ``values`` for every pair."""
+        _check_collections("when_not_in", key_value_group_pairs)
         return config(
-            _condition(key_value_group_pairs, lambda actual, allowed: actual not in allowed),
+            _condition(key_value_group_pairs, lambda actual, allowed: not _is_in(actual, allowed)),
             config_used=list(key_value_group_pairs),
         )
 

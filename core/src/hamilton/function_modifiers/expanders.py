@@ -276,6 +276,15 @@ def _split_parameterization(output: str, spec: Any) -> tuple[dict[str, Any], boo
     return dict(spec), has_docstring, docstring
 
 
+def _refuse_self(decorator: str, keywords: dict[str, Any], what: str) -> None:
+    """``self`` is reserved: 1.x failed on it with "got multiple values for argument 'self'"."""
+    if "self" in keywords:
+        raise InvalidDecoratorException(
+            f"@{decorator}(self=...): 'self' is a reserved name and cannot be used as a{'n' if what[0] in 'aeiou' else ''} "
+            f"{what} here. Rename the {what} (e.g. to self_)."
+        )
+
+
 class parameterize(base.NodeExpander):
     """One node per keyword argument, each binding the function's parameters differently.
 
@@ -300,8 +309,10 @@ class parameterize(base.NodeExpander):
 
     def __init__(
         self,
+        /,
         **parametrization: dict[str, ParametrizedDependency] | tuple[dict[str, ParametrizedDependency], str],
     ):
+        _refuse_self(type(self).__name__, parametrization, "output name")
         self.parameterization: dict[str, dict[str, ParametrizedDependency]] = {}
         self.specified_docstrings: dict[str, str | None] = {}
         for output, spec in parametrization.items():
@@ -351,7 +362,8 @@ class parameterize_sources(parameterize):
         def total(sales: list[float]) -> float: ...
     """
 
-    def __init__(self, **parameterization: dict[str, str]):
+    def __init__(self, /, **parameterization: dict[str, str]):
+        _refuse_self(type(self).__name__, parameterization, "output name")
         if not parameterization:
             raise ValueError(
                 "Cannot pass empty/None dictionary to parameterize_sources. Give one keyword per output, "
@@ -414,7 +426,8 @@ class inject(parameterize):
 
     _OWN_NAME = "__<function_name>"
 
-    def __init__(self, **key_mapping: ParametrizedDependency):
+    def __init__(self, /, **key_mapping: ParametrizedDependency):
+        _refuse_self("inject", key_mapping, "parameter")
         super().__init__(**{self._OWN_NAME: key_mapping})
 
     def _output_name(self, key: str, own_name: str) -> str:
@@ -432,7 +445,7 @@ class parametrized(parameterize_values):
 class parameterized_inputs(parameterize_sources):
     """Deprecated: use :class:`parameterize_sources` (same arguments)."""
 
-    def __init__(self, **parameterization: dict[str, str]):
+    def __init__(self, /, **parameterization: dict[str, str]):
         warn_deprecated(
             "@parameterized_inputs", instead=f"Use @parameterize_sources (same arguments). {_MIGRATION_DOC}"
         )

@@ -50,7 +50,7 @@ class fallback(NodeDecorator):
         (another node's value), for parameters produced by other nodes (not graph inputs).
     """
 
-    def __init__(self, **substitutes: LiteralDependency | UpstreamDependency):
+    def __init__(self, /, **substitutes: LiteralDependency | UpstreamDependency):
         super().__init__(target=None)
         if not substitutes:
             raise InvalidDecoratorException(

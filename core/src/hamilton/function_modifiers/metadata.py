@@ -63,7 +63,7 @@ class tag(NodeDecorator):
 
     RESERVED_TAG_NAMESPACES = ["hamilton", "data_quality", "gdpr", "ccpa", "dag", "module", "ray_remote"]
 
-    def __init__(self, *, target_: TargetType = None, bypass_reserved_namespaces_: bool = False, **tags: TagValue):
+    def __init__(self, /, *, target_: TargetType = None, bypass_reserved_namespaces_: bool = False, **tags: TagValue):
         _check_target(target_, type(self).__name__)
         super().__init__(target=target_)
         self.tags = tags
@@ -115,7 +115,7 @@ class tag_outputs(NodeDecorator):
     keys and values are not checked (use :class:`tag` for validated tags).
     """
 
-    def __init__(self, **tag_mapping: Mapping[str, TagValue]):
+    def __init__(self, /, **tag_mapping: Mapping[str, TagValue]):
         super().__init__(target=...)
         self.tag_mapping = tag_mapping
 
@@ -206,7 +206,7 @@ class schema:
 class RayRemote(tag):
     """Tags ``ray_remote.<option> = json.dumps(value)``, read by the Ray executor."""
 
-    def __init__(self, **options: int | dict[str, int]):
+    def __init__(self, /, **options: int | dict[str, int]):
         tags = {}
         for option, value in options.items():
             try:

@@ -32,8 +32,25 @@ from hamilton.io.data_adapters import DataLoader, DataSaver
 from hamilton.io.utils import get_file_metadata
 
 
+class _FilePath:
+    """Checks ``path`` when the adapter is built, so ``path=None`` (a forgotten argument) is
+    reported naming the adapter and the parameter rather than as a bare ``TypeError`` from ``open``."""
+
+    path: Any
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.path, (str, os.PathLike)):
+            kind = "saver" if isinstance(self, DataSaver) else "loader"
+            decorator = "to" if kind == "saver" else "from_"
+            raise TypeError(
+                f"{type(self).__qualname__}: parameter 'path' must be a file path (str or os.PathLike), "
+                f"not {self.path!r}. Pass path=... to {decorator}.{self.name()}(...) (or to the "
+                f"@{'save_to' if kind == 'saver' else 'load_from'}.{self.name()} decorator)."
+            )
+
+
 @dataclasses.dataclass
-class JSONDataLoader(DataLoader):
+class JSONDataLoader(_FilePath, DataLoader):
     path: str
 
     @classmethod
@@ -50,7 +67,7 @@ class JSONDataLoader(DataLoader):
 
 
 @dataclasses.dataclass
-class JSONDataSaver(DataSaver):
+class JSONDataSaver(_FilePath, DataSaver):
     path: str
 
     @classmethod
@@ -68,7 +85,7 @@ class JSONDataSaver(DataSaver):
 
 
 @dataclasses.dataclass
-class RawFileDataLoader(DataLoader):
+class RawFileDataLoader(_FilePath, DataLoader):
     path: str
     encoding: str = "utf-8"
 
@@ -86,7 +103,7 @@ class RawFileDataLoader(DataLoader):
 
 
 @dataclasses.dataclass
-class RawFileDataLoaderBytes(DataLoader):
+class RawFileDataLoaderBytes(_FilePath, DataLoader):
     path: Path | str
 
     @classmethod
@@ -103,7 +120,7 @@ class RawFileDataLoaderBytes(DataLoader):
 
 
 @dataclasses.dataclass
-class RawFileDataSaver(DataSaver):
+class RawFileDataSaver(_FilePath, DataSaver):
     path: str
     encoding: str = "utf-8"
 
@@ -122,7 +139,7 @@ class RawFileDataSaver(DataSaver):
 
 
 @dataclasses.dataclass
-class RawFileDataSaverBytes(DataSaver):
+class RawFileDataSaverBytes(_FilePath, DataSaver):
     path: Path | str
 
     @classmethod
@@ -141,7 +158,7 @@ class RawFileDataSaverBytes(DataSaver):
 
 
 @dataclasses.dataclass
-class PickleLoader(DataLoader):
+class PickleLoader(_FilePath, DataLoader):
     path: str
 
     @classmethod
@@ -158,7 +175,7 @@ class PickleLoader(DataLoader):
 
 
 @dataclasses.dataclass
-class PickleSaver(DataSaver):
+class PickleSaver(_FilePath, DataSaver):
     path: str
 
     @classmethod

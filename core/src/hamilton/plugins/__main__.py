@@ -1,4 +1,9 @@
-"""``python -m hamilton.plugins [--json]``: list installed and registered plugins (loads none)."""
+"""``python -m hamilton.plugins [--json] [--load]``: list installed and registered plugins.
+
+Loads none unless ``--load``: then every plugin is loaded first (warnings silenced, the listing
+says it all), so the statuses show which load, fail, are skipped or are inactive (a plugin for a
+library that is not installed, e.g. ``inactive  (needs pyarrow)``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,14 @@ from hamilton.plugins import list_plugins
 
 
 def main(argv: list[str]) -> int:
+    if "--load" in argv:
+        import warnings
+
+        from hamilton.plugins import HamiltonPluginWarning, load_all
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HamiltonPluginWarning)
+            load_all()
     plugins = list_plugins()
     if "--json" in argv:
         print(json.dumps([info.as_dict() for info in plugins], indent=2))

@@ -59,13 +59,18 @@ def _lookup(kind: str, name: str, table: Callable[[], dict[str, Any]]) -> Any:
         if load():
             found = table().get(name)
     if found is None:
+        from hamilton._moved import install_hint
+        from hamilton.errors import closest_names
+
         available = sorted(table())
         extra = _FIRST_PARTY.get(name)
-        install = f'pip install "apache-hamilton[{extra}]"' if extra else "installing the plugin that provides it"
+        install = install_hint(extra) if extra else "installing the plugin that provides it"
+        close = closest_names(name, available) if isinstance(name, str) else []
+        guess = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         failed = [info.name for info in system().list_plugins() if info.status == "failed"]
         hint = f" Plugins that failed to load: {failed} (see hamilton.plugins.list_plugins())." if failed else ""
         raise PluginNotFoundError(
-            f"No {kind} named {name!r}. Available: {available or 'none'}. Add it by {install}, or "
+            f"No {kind} named {name!r}.{guess} Available: {available or 'none'}. Add it by {install}, or "
             f"register one with hamilton.plugins.register().{hint}"
         )
     return found

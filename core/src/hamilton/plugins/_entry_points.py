@@ -5,6 +5,10 @@ distribution's metadata. Hamilton only needs one entry-point group, so it lists 
 ``sys.path`` directory once, reads ``entry_points.txt`` of the distributions that have one, and
 keeps the ``[hamilton.plugins]`` section. The first distribution of a given name on
 ``sys.path`` wins, as with ``importlib.metadata``.
+
+Any installed distribution's metadata is read, most of them unrelated to Hamilton, so one whose
+``entry_points.txt`` cannot be read (not UTF-8, no permission) is set aside as a
+:class:`BrokenDistribution` for the caller to report, never raised: it must not break discovery.
 """
 
 from __future__ import annotations
@@ -72,17 +76,47 @@ def parse_group(text: str, group: str = GROUP) -> list[tuple[str, str]]:
     return pairs
 
 
+class BrokenDistribution:
+    """An installed distribution whose ``entry_points.txt`` could not be read, and why."""
+
+    __slots__ = ("distribution", "error", "path", "version")
+
+    def __init__(self, distribution: str, version: str, path: str, error: BaseException):
+        self.distribution = distribution
+        self.version = version
+        self.path = path
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"BrokenDistribution({self.distribution!r}, {self.path!r}, {type(self.error).__name__})"
+
+
+def _is_metadata_folder(entry: os.DirEntry) -> bool:
+    if not entry.name.endswith((".dist-info", ".egg-info")):
+        return False
+    try:
+        return entry.is_dir()
+    except OSError:  # a dangling or unreadable entry: not a distribution we can read
+        return False
+
+
 def _metadata_folders(directory: str) -> Iterable[str]:
     try:
         entries = os.scandir(directory)
-    except OSError:  # missing directory, a zip file, no permission: nothing installed there
+    except (OSError, ValueError):  # missing directory, a zip file, no permission, a NUL in the path
         return ()
     with entries:
-        return sorted(e.name for e in entries if e.name.endswith((".dist-info", ".egg-info")) and e.is_dir())
+        return sorted(e.name for e in entries if _is_metadata_folder(e))
 
 
-def discover(paths: Iterable[str] | None = None, group: str = GROUP) -> list[EntryPoint]:
-    """Every entry point of ``group`` installed on ``paths`` (default ``sys.path``)."""
+def discover(
+    paths: Iterable[str] | None = None, group: str = GROUP, broken: list[BrokenDistribution] | None = None
+) -> list[EntryPoint]:
+    """Every entry point of ``group`` installed on ``paths`` (default ``sys.path``).
+
+    Distributions whose ``entry_points.txt`` cannot be read are skipped and appended to
+    ``broken`` (if given), so the caller can name them once.
+    """
     found: list[EntryPoint] = []
     seen_distributions: set[str] = set()
     for directory in sys.path if paths is None else paths:
@@ -93,10 +127,15 @@ def discover(paths: Iterable[str] | None = None, group: str = GROUP) -> list[Ent
             if distribution in seen_distributions:
                 continue
             seen_distributions.add(distribution)
+            path = os.path.join(directory or ".", folder, "entry_points.txt")
             try:
-                with open(os.path.join(directory or ".", folder, "entry_points.txt"), encoding="utf-8") as handle:
+                with open(path, encoding="utf-8") as handle:
                     text = handle.read()
-            except OSError:
+            except FileNotFoundError:  # most distributions declare no entry points
+                continue
+            except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+                if broken is not None:
+                    broken.append(BrokenDistribution(distribution, version, path, error))
                 continue
             found.extend(EntryPoint(name, value, distribution, version) for name, value in parse_group(text, group))
     return found

@@ -10,8 +10,12 @@ provide, entry points of the ``hamilton.plugins`` group are listed (fast, see
 * a lookup by name that misses (renderer ``"mermaid"``) loads every plugin not loaded yet;
 * ``register(plugin)`` adds a plugin by hand (notebooks, tests, Lambda handlers).
 
-A plugin that fails to import or register is skipped with one ``HamiltonPluginWarning`` naming
-it, its distribution and the error, and is recorded (see :func:`list_plugins`). Environment
+A plugin that fails to import or register (any error, ``SystemExit`` included: only
+``KeyboardInterrupt`` gets through) is skipped with one ``HamiltonPluginWarning`` naming it, its
+distribution and the error, and is recorded (see :func:`list_plugins`). A distribution whose
+metadata cannot be read is skipped with one warning too. A plugin named after a library
+(``pyarrow``) whose import fails because exactly that library is not installed is not broken but
+*inactive*: recorded as ``"inactive"`` (``"needs pyarrow"``), with no warning. Environment
 switches:
 
 ``HAMILTON_PLUGINS_ALLOW``  comma-separated names: only these load automatically
@@ -62,9 +66,10 @@ class PluginInfo:
     """One plugin as :func:`list_plugins` reports it.
 
     ``status`` is ``"available"`` (installed, not loaded yet), ``"loaded"``, ``"registered"``
-    (added by hand), ``"skipped"`` (denied, not allowed, or an unsupported core version) or
-    ``"failed"``; ``reason`` says why for the last two; ``provides`` lists, per kind, the names
-    the plugin contributed.
+    (added by hand), ``"skipped"`` (denied, not allowed, or an unsupported core version),
+    ``"inactive"`` (named after a library that is not installed: ``reason`` is ``"needs <library>"``)
+    or ``"failed"``; ``reason`` says why for the last three; ``provides`` lists, per kind, the
+    names the plugin contributed.
     """
 
     __slots__ = ("distribution", "name", "provides", "reason", "status", "value", "version")
@@ -110,7 +115,15 @@ def _read_user_config() -> None:
     if os.path.exists(os.path.expanduser("~/.hamilton.conf")):
         from hamilton import registry
 
-        registry.load_autoload_config()
+        try:
+            registry.load_autoload_config()
+        except Exception as error:  # a damaged file must not break plugin lookups
+            import warnings
+
+            warnings.warn(
+                f"Hamilton: could not read ~/.hamilton.conf ({error}); ignoring it. Fix or delete the file.",
+                stacklevel=3,
+            )
 
 
 def _policy_block(name: str, builtin: bool = False) -> str | None:
@@ -169,7 +182,8 @@ class PluginSystem:
             with self._lock:
                 if self._entry_points is None:
                     by_name: dict[str, list[_entry_points.EntryPoint]] = {}
-                    for entry_point in _entry_points.discover(self._paths):
+                    broken: list[_entry_points.BrokenDistribution] = []
+                    for entry_point in _entry_points.discover(self._paths, broken=broken):
                         by_name.setdefault(entry_point.name, []).append(entry_point)
                         key = self._key(entry_point, by_name[entry_point.name])
                         self._infos.setdefault(
@@ -177,7 +191,25 @@ class PluginSystem:
                             PluginInfo(key, entry_point.distribution, entry_point.version, entry_point.value),
                         )
                     self._entry_points = by_name
+                    for distribution in broken:  # once per process: discovery runs once
+                        self._warn_broken_distribution(distribution)
         return self._entry_points
+
+    @staticmethod
+    def _warn_broken_distribution(broken: _entry_points.BrokenDistribution) -> None:
+        """Name a distribution whose metadata could not be read (a warning even in strict mode:
+        it is usually not a Hamilton plugin at all, and must not stop Hamilton from working)."""
+        import warnings
+
+        version = f" {broken.version}" if broken.version else ""
+        warnings.warn(
+            f"Hamilton skipped the installed distribution '{broken.distribution}'{version}: its "
+            f"{broken.path} cannot be read ({type(broken.error).__name__}: {broken.error}). Any "
+            f"Hamilton plugin it provides is unavailable. Reinstall it (pip install --force-reinstall "
+            f"{broken.distribution}) or uninstall it to fix this.",
+            HamiltonPluginWarning,
+            stacklevel=4,
+        )
 
     @staticmethod
     def _key(entry_point: _entry_points.EntryPoint, same_name: list) -> str:
@@ -230,7 +262,13 @@ class PluginSystem:
             compatible = supported is None or satisfies(VERSION, supported)
             if compatible:
                 info.provides = self._register(plugin, key, origin)
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit at import too: a plugin must not end the process
+            missing = _missing_library(error, entry_point.name)
+            if missing is not None:  # a plugin for a library that is not installed: not applicable
+                info.status, info.reason = "inactive", f"needs {missing}"
+                return False
             info.status, info.reason = "failed", f"{type(error).__name__}: {error}"
             self._report(
                 f"Hamilton plugin '{key}' from {origin} failed to load and was skipped: "
@@ -252,7 +290,7 @@ class PluginSystem:
         return True
 
     @staticmethod
-    def _report(message: str, error: Exception | None = None) -> None:
+    def _report(message: str, error: BaseException | None = None) -> None:
         if _strict():
             raise PluginLoadError(message) from error
         import warnings
@@ -290,7 +328,7 @@ class PluginSystem:
                     if implementation.plugin is plugin:
                         results[hook] = implementation.function()
             contribution = collect(results, origin)
-        except Exception:
+        except BaseException:  # SystemExit from a hook too: leave nothing registered
             manager.unregister(plugin)
             raise
         self.registry.commit(contribution)
@@ -301,6 +339,22 @@ class PluginSystem:
         """Every installed or registered plugin and its status (does not load anything)."""
         self.entry_points()
         return sorted(self._infos.values(), key=lambda info: info.name)
+
+
+def _missing_library(error: BaseException, library: str) -> str | None:
+    """``library`` if ``error`` (or the error it was raised from) says exactly that library is
+    not installed, else ``None``.
+
+    A plugin declares the library it needs by its entry-point name (``pyarrow``): the same name
+    that makes it load when a value of that library is dispatched. Only a ModuleNotFoundError for
+    that top-level module counts; a missing submodule (``pyarrow.lib``) is a broken install.
+    """
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, ModuleNotFoundError) and error.name == library:
+            return library
+        error, seen = error.__cause__, seen + 1
+    return None
 
 
 def library_of(value: object) -> str:

@@ -3,13 +3,16 @@
 Global options come before the command: ``--verbose`` prints the messages of the commands a
 command runs first (``version`` builds, ``diff`` builds and versions), ``--json-out`` prints
 ``{"command", "success", "message"}`` as JSON instead of the message alone. A failure prints
-``{"command", "success": false, "message": {"error", "details"}}`` and exits with code 1.
+``{"command", "success": false, "message": {"error", "details"}}`` and exits with code 1;
+``command`` is the invoked command, and ``message["step"]`` names the step that failed when it
+is another (``hamilton view x.py`` failing to build: ``"command": "view"``, ``"step": "build"``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from pprint import pformat
@@ -42,7 +45,8 @@ class CliState:
 cli = typer.Typer(rich_markup_mode="rich", pretty_exceptions_enable=False, no_args_is_help=True)
 
 MODULES_ANNOTATIONS = Annotated[
-    list[Path], typer.Argument(help="Paths to Hamilton modules (Python files).", show_default=False)
+    list[Path],
+    typer.Argument(help="Paths to Hamilton modules (Python files).", show_default=False, metavar="MODULES..."),
 ]
 NAME_ANNOTATIONS = Annotated[
     str | None, typer.Option("--name", "-n", help="Name of the dataflow. Default: derived from MODULES.")
@@ -51,12 +55,14 @@ CONTEXT_ANNOTATIONS = Annotated[
     Path | None,
     typer.Option("--context", "-ctx", help="Path to a Driver context file [.json, .py].", show_default=False),
 ]
+# A str, not a Path: a Path drops the trailing "/" that says "a folder, create it".
 VIZ_OUTPUT_ANNOTATIONS = Annotated[
-    Path,
+    str,
     typer.Option(
         "--output",
         "-o",
-        help="Output path of the drawing. If it is a directory, the file is named after NAME.",
+        help="Output path of the drawing. If it is a folder (an existing one, or any path ending in /), "
+        "the file is written inside it, named after NAME; a missing folder is created.",
     ),
 ]
 
@@ -91,11 +97,20 @@ def _show(ctx: typer.Context, response: Response, text: str | None = None) -> No
 
 
 def _try_command(ctx: typer.Context, command: str, function: Any, **kwargs: Any) -> Any:
-    """``function(**kwargs)``; on an error, print the failure response and exit with code 1."""
+    """``function(**kwargs)``; on an error, print the failure response and exit with code 1.
+
+    The failure is labelled with the command the user invoked (``view`` when its build step
+    fails), since that is what a script reading ``--json-out`` asked for; the message's ``step``
+    names the step that failed when it is another one (``build``).
+    """
     try:
         return function(**kwargs)
     except Exception as error:
-        response = Response(command, False, {"error": str(type(error)), "details": str(error)})
+        invoked = ctx.command.name or command
+        message = {"error": str(type(error)), "details": str(error)}
+        if invoked != command:
+            message["step"] = command
+        response = Response(invoked, False, message)
         typer.echo(str(dataclasses.asdict(response)), err=True)
         if _state(ctx).json_out:
             typer.echo(json.dumps(dataclasses.asdict(response)))
@@ -116,10 +131,17 @@ def _ensure_built(ctx: typer.Context, modules: list[Path], name: str | None, con
     return state
 
 
-def _in_folder(path: Path, file_name: str) -> Path:
-    """``path`` made absolute, joined with ``file_name`` when it is an existing folder (1.x's rule)."""
-    path = path.resolve()
-    return path / file_name if path.is_dir() else path
+def _in_folder(path: str | Path, file_name: str) -> Path:
+    """``path`` made absolute, joined with ``file_name`` when it is an existing folder (1.x's rule)
+    or ends with a path separator (a folder to create, e.g. ``-o newdir/``)."""
+    text = str(path)
+    wants_folder = text.endswith(("/", os.sep)) or (os.altsep is not None and text.endswith(os.altsep))
+    resolved = Path(text).expanduser().resolve()
+    if wants_folder and resolved.exists() and not resolved.is_dir():
+        raise NotADirectoryError(f"Output {text!r} ends with a separator but {resolved} is a file: pass a folder.")
+    if wants_folder:
+        resolved.mkdir(parents=True, exist_ok=True)
+    return resolved / file_name if resolved.is_dir() else resolved
 
 
 @cli.command()
@@ -152,7 +174,7 @@ def diff(
     modules: MODULES_ANNOTATIONS,
     name: NAME_ANNOTATIONS = None,
     context_path: CONTEXT_ANNOTATIONS = None,
-    output_file_path: VIZ_OUTPUT_ANNOTATIONS = Path("./"),
+    output_file_path: VIZ_OUTPUT_ANNOTATIONS = "./",
     git_reference: Annotated[
         str,
         typer.Option(
@@ -165,7 +187,7 @@ def diff(
     if _state(ctx).dr is None:
         version(ctx, modules=modules, name=name, context_path=context_path)
     state = _state(ctx)
-    output_file_path = _in_folder(output_file_path, f"diff_{state.name}.png")
+    output_file_path = _try_command(ctx, "diff", _in_folder, path=output_file_path, file_name=f"diff_{state.name}.png")
     message = _try_command(
         ctx,
         "diff",
@@ -202,7 +224,7 @@ def view(
     modules: MODULES_ANNOTATIONS,
     name: NAME_ANNOTATIONS = None,
     context_path: CONTEXT_ANNOTATIONS = None,
-    output_file_path: VIZ_OUTPUT_ANNOTATIONS = Path("./"),
+    output_file_path: VIZ_OUTPUT_ANNOTATIONS = "./",
     renderer: Annotated[
         str,
         typer.Option(
@@ -214,7 +236,13 @@ def view(
     """Build and draw the dataflow with MODULES."""
     state = _ensure_built(ctx, modules, name, context_path)
     chosen = _try_command(ctx, "view", commands.require_renderer, name=renderer, what="`hamilton view`")
-    output_file_path = _in_folder(output_file_path, f"dag_{state.name}{commands.drawing_extension(chosen)}")
+    output_file_path = _try_command(
+        ctx,
+        "view",
+        _in_folder,
+        path=output_file_path,
+        file_name=f"dag_{state.name}{commands.drawing_extension(chosen)}",
+    )
     written = _try_command(
         ctx, "view", commands.view, dr=state.dr, output_file_path=output_file_path, renderer=renderer
     )

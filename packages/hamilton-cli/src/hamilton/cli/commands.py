@@ -7,6 +7,7 @@ into ``{"error": ..., "details": ...}`` and exit code 1.
 
 from __future__ import annotations
 
+import difflib
 import mimetypes
 import shutil
 from pathlib import Path
@@ -93,6 +94,11 @@ def require_renderer(name: str, what: str, other_renderers: bool = True) -> Any:
         found = plugins.renderer(name)
     except plugins.PluginNotFoundError as error:
         if name != DEFAULT_RENDERER:
+            close = difflib.get_close_matches(name, _renderer_names(), n=1)
+            if close:
+                raise plugins.PluginNotFoundError(
+                    f"{error} Did you mean {close[0]!r}? (--renderer {close[0]})"
+                ) from None
             raise
         raise ModuleNotFoundError(
             f"{what} draws with graphviz, which needs the hamilton-viz-graphviz distribution: "
@@ -105,6 +111,18 @@ def require_renderer(name: str, what: str, other_renderers: bool = True) -> Any:
             f"https://graphviz.org/download/).{instead}"
         )
     return found
+
+
+def _renderer_names() -> list[str]:
+    """Names a ``--renderer`` may take: the first-party ones and every registered renderer."""
+    names = set(RENDERER_EXTENSIONS)
+    try:  # the registry is not public API: a typo hint must never hide the real error
+        from hamilton.plugins._api import system
+
+        names.update(str(getattr(renderer, "name", "")) for renderer in system().registry.renderers)
+    except Exception:
+        pass
+    return sorted(names)
 
 
 def drawing_extension(renderer: Any) -> str:

@@ -99,8 +99,20 @@ def check_module_path(path: Path) -> Path:
 
 
 def load_modules(module_paths: Iterable[Path]) -> list[types.ModuleType]:
-    """The modules at ``module_paths``, each loaded with :func:`load_module`."""
-    return [load_module(check_module_path(Path(path))) for path in module_paths]
+    """The modules at ``module_paths``, each loaded with :func:`load_module` after its folder is
+    put on ``sys.path`` (see :func:`put_folder_on_path`)."""
+    paths = [check_module_path(Path(path)) for path in module_paths]
+    for path in paths:
+        put_folder_on_path(path)
+    return [load_module(path) for path in paths]
+
+
+def put_folder_on_path(path: Path) -> None:
+    """Put the folder of the module file ``path`` first on ``sys.path`` (once), as ``python
+    flow.py`` does, so the module can import its sibling helpers whatever the current folder."""
+    folder = str(Path(path).resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
 
 def build_driver(modules: Iterable[types.ModuleType], config: dict[str, Any]) -> driver.Driver:
@@ -271,6 +283,7 @@ def load_modules_from_git(module_paths: Iterable[Path], git_reference: str = "HE
     modules = []
     for module_path in module_paths:
         path = check_module_path(Path(module_path))
+        put_folder_on_path(path)
         commit = _git.resolve_commit(path, git_reference)
         source = _git.file_at(path, commit)
         label = f"{path}@{git_reference}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote, urlencode
 
@@ -18,6 +19,15 @@ from hamilton.plugins.tracking.store import NodeExecution, ResultSummary, Run, R
 def esc(value: object) -> str:
     """HTML-escaped text (quotes too, so it is also safe inside attribute values)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+_UNSAFE_IN_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(value: object) -> str:
+    """``value`` as text safe to print: control characters (escape sequences, ``\\r``, bidi
+    overrides) become their ``repr`` escapes, so recorded strings cannot drive the terminal."""
+    return _UNSAFE_IN_TERMINAL.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 
 def fmt_duration(seconds: float | None) -> str:
