@@ -174,3 +174,15 @@ def test_failed_node_log_line_clips_its_inputs(caplog):
     assert "p9=9" in line
     assert "p10=" not in line
     assert "... and 90 more" in line
+
+
+def test_a_misspelt_input_gets_a_suggestion():
+    from hamilton import driver
+
+    def doubled(seed: int) -> int:
+        return seed * 2
+
+    dr = driver.Builder().with_functions(doubled).build()
+    with pytest.raises(ValueError, match=r"Did you mean 'sede' \(given, unused\) for 'seed'\?") as raised:
+        dr.execute(["doubled"], inputs={"sede": 1})
+    assert "Required input seed not provided for nodes: ['doubled']." in str(raised.value)

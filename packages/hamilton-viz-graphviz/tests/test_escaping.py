@@ -155,3 +155,15 @@ def test_dot_rejects_a_label_we_would_not_escape():
     broken.node("n", label="<<b>unclosed>")
     with pytest.raises(graphviz.CalledProcessError):
         broken.pipe(format="svg", quiet=True)
+
+
+def test_a_node_named_by_a_lone_bracket_draws():
+    # dot's HTML-label parser rejects a label text that is a lone "]" (found by the fuzz test above)
+    from hamilton import driver
+    from hamilton.graph import Graph
+    from hamilton.node import Node
+
+    graph = Graph.from_nodes([Node("]", int, callabl=lambda: 1, input_types={})])
+    dot = driver.Builder().with_graph(graph).build().display_all_functions()
+    assert "<b>&#93;</b>" in dot.source
+    Svg(dot)  # dot accepts it

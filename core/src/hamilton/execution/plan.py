@@ -140,7 +140,9 @@ class ExecutionPlan:
             ]
             + list(mistyped.values())
         )
-        message = f"{len(errors)} errors encountered: \n  " + "\n  ".join(errors)
+        message = (
+            f"{len(errors)} errors encountered: \n  " + "\n  ".join(errors) + _spelling_hints(missing, values, self)
+        )
         raise InvalidInputsError(message, missing, mistyped)
 
     def raise_for_missing_inputs(self) -> None:
@@ -148,6 +150,21 @@ class ExecutionPlan:
 
     def __repr__(self) -> str:
         return f"ExecutionPlan(final_vars={list(self.final_vars)}, steps={[s.name for s in self.steps]})"
+
+
+def _spelling_hints(missing: Mapping[str, Any], values: Mapping[str, Any], plan: ExecutionPlan) -> str:
+    """``Did you mean ...`` lines: given inputs nothing uses that resemble a missing one (typos)."""
+    if not missing:
+        return ""
+    from hamilton.errors import closest_names
+
+    unused = [name for name in values if name not in plan.nodes and name not in plan.used_inputs]
+    hints = [
+        f"\n  Did you mean {', '.join(map(repr, close))} (given, unused) for {name!r}?"
+        for name in missing
+        if (close := closest_names(name, unused))
+    ]
+    return "".join(hints)
 
 
 def make_plan(

@@ -181,8 +181,11 @@ def visible(text: str) -> str:
 def html_text(text: str) -> str:
     """``text`` for a label (HTML-like or plain): ``&``, ``<``, ``>`` and quotes become entities,
     ``\\`` is doubled (graphviz expands ``\\N``, ``\\G``... even in HTML labels), and tabs and line
-    breaks, which graphviz would drop from an HTML label, become spaces."""
+    breaks, which graphviz would drop from an HTML label, become spaces. A text made only of
+    ``]`` is written as ``&#93;`` entities: dot's HTML-label parser rejects it (``<b>]</b>``)."""
     text = str(text)
+    if text and not text.strip("]"):
+        return "&#93;" * len(text)
     if _SPECIAL.search(text) is None:  # most names and types: nothing to rewrite, skip the passes
         return text
     return html.escape(visible(text).translate(_SPACES), quote=True).replace("\\", "\\\\")
