@@ -91,8 +91,7 @@ def test_a_dev_versions_install_hint_names_the_script(checkout_python, tmp_path)
     ("module", "said"),
     [
         ("hamilton.plugins.h_spark", "PySpark"),
-        ("hamilton.plugins.h_dask", "Dask"),
-        ("hamilton.plugins.h_ray", "Ray"),
+        ("hamilton.plugins.h_pandera", "pandera"),
         ("hamilton.plugins.h_vaex", "Vaex"),
         ("hamilton.plugins.yaml_extensions", "YAML"),
     ],
@@ -108,6 +107,18 @@ def test_a_1x_plugin_module_not_provided_yet_says_so(core_python, tmp_path, modu
     # probing whether it is installed still just says "no"
     probe = f"import importlib.util\nprint(importlib.util.find_spec({module!r}))"
     assert run(core_python, "-c", probe, cwd=tmp_path).stdout.strip() == "None"
+
+
+@pytest.mark.parametrize(
+    ("module", "distribution", "extra"),
+    [("hamilton.plugins.h_dask", "hamilton-dask", "dask"), ("hamilton.plugins.h_ray", "hamilton-ray", "ray")],
+)
+def test_a_1x_engine_module_names_its_distribution(core_python, tmp_path, module, distribution, extra):
+    package, _, name = module.rpartition(".")
+    code = f"try:\n    from {package} import {name}\nexcept ImportError as e:\n    print(e)\n"
+    printed = run(core_python, "-c", code, cwd=tmp_path).stdout
+    assert f"provided by the {distribution} distribution" in printed
+    assert f'pip install "apache-hamilton[{extra}]"' in printed
 
 
 def test_an_unknown_extra_is_refused_with_a_suggestion():

@@ -54,6 +54,27 @@ def install_requirements(folder: Path) -> None:
     )
 
 
+def copy_with_links(folder: Path, scratch: Path) -> Path:
+    """A copy of the suite with its git symlinks restored.
+
+    The shared copy stores each ``plugin_tests/<plugin>/resources`` symlink (to
+    ``../../tests/resources``) as a small text file holding the target, which no test can import
+    from. The copy makes them links again; the tests themselves are copied unchanged.
+    """
+    import shutil
+
+    copy = scratch / "suite"
+    shutil.copytree(folder, copy, symlinks=True)
+    for stored in (copy / "plugin_tests").glob("*/resources"):
+        if not stored.is_file() or stored.is_symlink() or stored.stat().st_size > 200:
+            continue
+        target = stored.read_text().strip()
+        if "\n" not in target and (stored.parent / target).is_dir():
+            stored.unlink()
+            stored.symlink_to(target, target_is_directory=True)
+    return copy
+
+
 def run_suite(folder: Path, out: Path) -> dict[str, tuple[str, str]]:
     """Failing baseline tests of this run: test id -> (outcome, the baseline's first reading)."""
     completed = subprocess.run(
@@ -100,7 +121,10 @@ def main(argv: list[str]) -> int:
     if "--no-install" not in argv:
         install_requirements(folder)
     with tempfile.TemporaryDirectory(prefix="hamilton-conformance-") as scratch:
-        failing = run_suite(folder, Path(scratch))
+        suite = copy_with_links(folder, Path(scratch))
+        out = Path(scratch) / "out"
+        out.mkdir()
+        failing = run_suite(suite, out)
     expected = read_expected()
     if "--update" in argv:
         write_expected(failing, expected)

@@ -75,23 +75,19 @@ PLUGIN_MODULES = {
     "hamilton.plugins.tracking": ("hamilton-tracking", "tracking"),
     "hamilton.caching": ("hamilton-cache", "cache"),
     "hamilton.cli": ("hamilton-cli", "cli"),
+    "hamilton.plugins.h_dask": ("hamilton-dask", "dask"),
+    "hamilton.plugins.dask_extensions": ("hamilton-dask", "dask"),
+    "hamilton.plugins.h_ray": ("hamilton-ray", "ray"),
+    "hamilton.plugins.ray_extensions": ("hamilton-ray", "ray"),
 }
 
 # 1.x plugin modules that no 2.0 distribution provides yet: what to use instead.
 _KEEP_1X = 'keep using it with Hamilton 1.x (pip install "apache-hamilton<2")'
-_EXECUTOR = (
-    "for parallel execution in 2.0 use hamilton.plugins.h_threadpool.FutureAdapter or "
-    "Builder().enable_dynamic_execution(...).with_remote_executor(executors.MultiProcessingExecutor(...)), or "
-    + _KEEP_1X
-)
 _INTEGRATION = "write the loader/saver as a node function, or " + _KEEP_1X
 NOT_YET_PROVIDED = {
     "hamilton.plugins.h_spark": ("PySpark integration", _KEEP_1X),
     "hamilton.plugins.spark_extensions": ("PySpark data loaders", _KEEP_1X),
     "hamilton.plugins.pyspark_pandas_extensions": ("pyspark.pandas data loaders", _KEEP_1X),
-    "hamilton.plugins.h_dask": ("Dask executor and graph adapter", _EXECUTOR),
-    "hamilton.plugins.dask_extensions": ("Dask data loaders", _KEEP_1X),
-    "hamilton.plugins.h_ray": ("Ray executor and graph adapter", _EXECUTOR),
     "hamilton.plugins.h_vaex": ("Vaex result builder", _KEEP_1X),
     "hamilton.plugins.vaex_extensions": ("Vaex data loaders", _KEEP_1X),
     "hamilton.plugins.h_pyarrow": (
@@ -132,8 +128,6 @@ NOT_YET_PROVIDED = {
         "polars<1.0 support",
         'polars>=1.0 with pip install "apache-hamilton[polars]"',
     ),
-    "hamilton.experimental.h_dask": ("Dask executor and graph adapter", _EXECUTOR),
-    "hamilton.experimental.h_ray": ("Ray executor and graph adapter", _EXECUTOR),
     "hamilton.experimental.h_spark": ("PySpark integration", _KEEP_1X),
 }
 

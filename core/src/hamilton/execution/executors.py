@@ -32,6 +32,7 @@ __all__ = [
     "TaskFutureWrappingFunction",
     "TaskFutureWrappingPythonFuture",
     "base_execute_task",
+    "execute_task_remotely",
     "run_graph_to_completion",
 ]
 
@@ -144,8 +145,9 @@ class SynchronousLocalTaskExecutor(TaskExecutor):
         return True
 
 
-def _execute_materialized(task: TaskImplementation) -> dict[str, Any]:
-    """``base_execute_task`` for another process: iterators cannot cross, so they become lists."""
+def execute_task_remotely(task: TaskImplementation) -> dict[str, Any]:
+    """:func:`base_execute_task` for another process or machine (what distributed executors send):
+    iterators cannot cross a process boundary, so the task's one-shot iterators become lists."""
     results = base_execute_task(task)
     for name, value in results.items():
         if hasattr(value, "__next__"):  # a generator or other one-shot iterator
@@ -200,7 +202,7 @@ class PoolExecutor(TaskExecutor, abc.ABC):
             return TaskFutureWrappingPythonFuture(future)
         if self.pool is None:
             self.init()
-        function = _execute_materialized if self.crosses_processes else base_execute_task
+        function = execute_task_remotely if self.crosses_processes else base_execute_task
         try:
             future = self.pool.submit(function, task)
         except Exception as error:  # e.g. a pool broken by a worker that died on an earlier task
@@ -366,9 +368,9 @@ class CrashReport:
 
 
 def _execute_recorded(task: TaskImplementation, records: str | None) -> dict[str, Any]:
-    """``_execute_materialized`` in a worker, with a record of the running task while it runs."""
+    """``execute_task_remotely`` in a worker, with a record of the running task while it runs."""
     if records is None:
-        return _execute_materialized(task)
+        return execute_task_remotely(task)
     import os
 
     record = os.path.join(records, str(os.getpid()))
@@ -376,9 +378,9 @@ def _execute_recorded(task: TaskImplementation, records: str | None) -> dict[str
         with open(record, "w", encoding="utf-8") as handle:
             handle.write(task.task_id)
     except OSError:  # the record is only for diagnosing crashes: never fail a task over it
-        return _execute_materialized(task)
+        return execute_task_remotely(task)
     try:
-        return _execute_materialized(task)
+        return execute_task_remotely(task)
     finally:
         with contextlib.suppress(OSError):
             os.remove(record)
@@ -479,11 +481,21 @@ def run_graph_to_completion(execution_state: Any, execution_manager: "ExecutionM
 
 def executor_named(name: str, max_tasks: int = 4, **options: Any) -> TaskExecutor:
     """The task executor for a name: ``"synchronous"``, ``"threads"``, ``"processes"``, or any name a
-    plugin registered (``options`` go to the plugin's factory)."""
+    plugin registered (``options`` go to the plugin's factory).
+
+    A plugin's factory that is a :class:`TaskExecutor` class (``"dask"``, ``"ray"``: engines that
+    schedule tasks themselves) is instantiated with ``options``; any other factory makes a
+    ``concurrent.futures``-style pool of ``max_tasks`` workers per run.
+    """
     if name == "synchronous":
         return SynchronousLocalTaskExecutor()
     if name == "threads":
         return MultiThreadingExecutor(max_tasks)
     if name == "processes":
         return MultiProcessingExecutor(max_tasks)
+    from hamilton import plugins
+
+    factory = plugins.executor_factory(name)
+    if isinstance(factory, type) and issubclass(factory, TaskExecutor):
+        return factory(**options)
     return PluginTaskExecutor(name, max_tasks, **options)

@@ -50,6 +50,19 @@ _MIGRATION_DOC = "See the docstrings of hamilton.function_modifiers.parameterize
 
 # -- calling a node's function differently -----------------------------------------------------
 
+# How a callable made here computes its node, for tools that rebuild the call without Hamilton
+# (hamilton.plugins.dask_compile). Set once when the node is built; nothing reads it while running.
+#   ("call", original, literals, renamed, grouped): original(**literals, **{param: kwargs[input] for
+#       (param, input) in renamed if input in kwargs}, **{param: <group value> for (param, group) in grouped})
+#   ("item", input_name, key): kwargs[input_name][key]
+#   ("column", backend, frame_name, column): backend.get_column(kwargs[frame_name], column)
+CALL_DESCRIPTION = "__hamilton_call__"
+
+
+def _described(fn: Callable, *description: Any) -> Callable:
+    setattr(fn, CALL_DESCRIPTION, description)
+    return fn
+
 
 async def _finish_later(awaitable: Any, finish: Callable[[Any], Any]) -> Any:
     return finish(await awaitable)
@@ -248,7 +261,7 @@ def _rebind(node_: Node, mapping: Mapping[str, ParametrizedDependency], name: st
         name,
         node_.type,
         doc,
-        _wrap_call(node_.callable, prepare=arguments),
+        _described(_wrap_call(node_.callable, prepare=arguments), "call", node_.callable, literals, renamed, grouped),
         node_.node_role,
         inputs,
         dict(node_.tags),
@@ -513,7 +526,7 @@ def _column_getter(backend: Any, frame_name: str, column: str, where: str) -> Ca
                 "to add missing columns."
             ) from None
 
-    return get_column
+    return _described(get_column, "column", backend, frame_name, column)
 
 
 def _column_nodes(frame_node: Node, backend: Any, columns: Sequence[tuple[str, str]], fn: Callable) -> list[Node]:
@@ -822,7 +835,7 @@ def _field_getter(frame_name: str, field: str) -> Callable:
                 "field names given to @extract_fields, or pass fill_with= to add missing fields."
             ) from None
 
-    return get_field
+    return _described(get_field, "item", frame_name, field)
 
 
 def _field_filler(fields: Sequence[str], fill_with: Any) -> Callable[[Any], Any]:
@@ -946,7 +959,7 @@ def _element_getter(tuple_name: str, index: int) -> Callable:
                 f"Out of bounds field: {index} produced by {tuple_name}. It only produced {list(produced)} fields."
             ) from None
 
-    return get_element
+    return _described(get_element, "item", tuple_name, index)
 
 
 class unpack_fields(base.SingleNodeNodeTransformer):

@@ -35,6 +35,7 @@ _API = {
     "savers": "hamilton.plugins._api",
     "adapter": "hamilton.plugins._api",
     "executor": "hamilton.plugins._api",
+    "executor_factory": "hamilton.plugins._api",
     "result_builder": "hamilton.plugins._api",
     "dataframe_backend": "hamilton.plugins._api",
     "dataframe_types": "hamilton.plugins._api",

@@ -34,7 +34,15 @@ def plugin_manager() -> Any:
 
 
 # Names first-party plugin distributions provide, and the apache-hamilton extra installing each.
-_FIRST_PARTY = {"pandas": "pandas", "polars": "polars", "mermaid": "mermaid", "graphviz": "graphviz", "dot": "graphviz"}
+_FIRST_PARTY = {
+    "pandas": "pandas",
+    "polars": "polars",
+    "mermaid": "mermaid",
+    "graphviz": "graphviz",
+    "dot": "graphviz",
+    "dask": "dask",
+    "ray": "ray",
+}
 
 
 class PluginNotFoundError(KeyError):
@@ -98,7 +106,14 @@ def adapter(name: str, **options: Any) -> Any:
 
 def executor(name: str, **options: Any) -> Any:
     """A new executor from the factory registered as ``name`` (``"threads"``, ``"processes"``...)."""
-    return _lookup("executor", name, lambda: system().registry.factories["executors"])(**options)
+    return executor_factory(name)(**options)
+
+
+def executor_factory(name: str) -> Callable[..., Any]:
+    """The factory registered as executor ``name``, not called: a class deriving from
+    :class:`~hamilton.execution.executors.TaskExecutor` runs tasks itself (``"dask"``, ``"ray"``),
+    anything else makes ``concurrent.futures``-style pools."""
+    return _lookup("executor", name, lambda: system().registry.factories["executors"])
 
 
 def result_builder(name: str, **options: Any) -> Any:

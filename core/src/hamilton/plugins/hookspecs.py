@@ -70,9 +70,11 @@ def hamilton_adapters() -> Mapping[str, Callable[..., object]]:
 
 @hookspec
 def hamilton_executors() -> Mapping[str, Callable[..., object]]:
-    """``{name: factory}``: executors for task-based runs; ``factory(**options)`` returns an
+    """``{name: factory}``: executors for task-based runs. Either ``factory(**options)`` returns an
     object with ``concurrent.futures.Executor``'s ``submit(fn, *args, **kwargs)`` and
-    ``shutdown(wait=True)``."""
+    ``shutdown(wait=True)`` (a pool, made per run), or the factory is a
+    :class:`~hamilton.execution.executors.TaskExecutor` subclass, used as the executor itself
+    (an engine with a scheduler of its own: Dask, Ray)."""
 
 
 @hookspec
