@@ -1,6 +1,6 @@
 """Benchmark this repository's Hamilton against apache-hamilton 1.90.0.
 
-    python3 benchmarks/run.py             # full run, about 10 minutes (plus venv setup)
+    python3 benchmarks/run.py             # full run, about 13 minutes (plus venv setup)
     python3 benchmarks/run.py --quick     # fewer repeats and sizes, under a minute
     python3 benchmarks/run.py --reuse     # do not reinstall core into the 'current' venv
     python3 benchmarks/run.py --markdown  # print markdown tables instead of plain text
@@ -31,6 +31,7 @@ import async_run
 import caching
 import dataframe_result
 import decorated
+import distributed
 import drawing
 import fingerprints
 import hooks
@@ -42,7 +43,7 @@ import schedules
 import tracking
 from dag_gen import SHAPES, write_module
 from measure import cold_import, run_workload
-from venvs import BENCH_DIR, REPO_DIR, Venv, ensure_current, ensure_reference
+from venvs import BENCH_DIR, REPO_DIR, Venv, ensure_current, ensure_distributed, ensure_reference
 
 RESULTS_FILE = BENCH_DIR / "results" / "latest.json"
 COMPARED_CHAIN_SIZES = (500, 2_000)  # 1.90.0 still runs 500; 2,000 shows its RecursionError
@@ -61,6 +62,7 @@ SECTIONS = (
     "async",
     "schedule",
     "tracking",
+    "distributed",
     "workloads",
 )
 
@@ -268,6 +270,12 @@ def main() -> None:
             log("tracking (current only)")
             raw["tracking"] = tracking.measure(current, scratch)
             tables.append(tracking.table(raw["tracking"], cur))
+        if "distributed" in only:
+            log("distributed: dask and ray (installing them into both venvs the first time)")
+            problems = ensure_distributed(both, current, args.reuse)
+            raw["distributed"] = distributed.measure(both, scratch, min(5, settings.timed_repeats), problems=problems)
+            tables += distributed.tables(raw["distributed"], cur, ref)
+            found += distributed.errors(raw["distributed"])
         if "workloads" in only:
             workloads = measure_workloads(plan_workloads(settings, current, reference), venvs, settings, modules_dir)
             for workload in workloads:

@@ -3,6 +3,9 @@
 * ``current``         -- this repository's ``core/`` installed non-editably, so the
   benchmark measures the working tree as users would install it.
 * ``hamilton-1.90.0`` -- ``apache-hamilton==1.90.0`` from PyPI, created once and reused.
+
+The ``distributed`` section adds dask and ray to both, and hamilton-dask / hamilton-ray to
+``current`` (:func:`ensure_distributed`), so that no other run installs them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,15 @@ PLUGIN_DIRS = tuple(
 )
 # Installed in both venvs, so that both compare against the same libraries.
 SHARED_LIBRARIES = ("graphviz", "pandas", "numpy", "polars")
+# The "distributed" section only: the engines (in both venvs, installed when that section runs so that
+# other runs never download ray) and this repository's plugins for them (in "current", non-editably).
+# Requirement -> the import that shows it is installed. 1.90.0's h_dask imports dask.dataframe at the top
+# (its `[dask]` extra brought dask[complete]), so both venvs get the dataframe extra (pyarrow) too.
+DISTRIBUTED_LIBRARIES = {
+    "dask[distributed,dataframe]": "import dask.dataframe, distributed, pyarrow",
+    "ray": "import ray",
+}
+DISTRIBUTED_PLUGIN_DIRS = tuple(REPO_DIR / "packages" / name for name in ("hamilton-dask", "hamilton-ray"))
 REFERENCE_VERSION = "1.90.0"
 
 # Variables that would make the measured interpreters differ from a user's default one.
@@ -115,3 +127,34 @@ def ensure_reference() -> Venv:
     if found != REFERENCE_VERSION:
         raise SystemExit(f"benchmarks: expected hamilton {REFERENCE_VERSION} in {venv.path}, found {found}")
     return venv
+
+
+def _imports(venv: Venv, code: str) -> bool:
+    done = subprocess.run([venv.python, "-c", code], capture_output=True, text=True, env=clean_env(), cwd=VENVS_DIR)
+    return done.returncode == 0
+
+
+def ensure_distributed(venvs: list[Venv], current: Venv, reuse: bool) -> dict[str, str]:
+    """Install dask[distributed] and ray into ``venvs`` (reused when they import) and this repository's
+    hamilton-dask / hamilton-ray into ``current`` (reinstalled unless ``reuse`` and they import).
+
+    Returns ``{"<venv label>/<plugin dir name>": "pip: <last error line>"}`` for what could not be
+    installed, so that the section reports those paths as not available instead of stopping the run.
+    """
+    problems: dict[str, str] = {}
+    for venv in venvs:
+        missing = [lib for lib, code in DISTRIBUTED_LIBRARIES.items() if not _imports(venv, code)]
+        if missing:
+            _pip(venv, "install", "--quiet", *missing)
+    plugins_import = "import hamilton.plugins.h_dask, hamilton.plugins.dask_executor, hamilton.plugins.h_ray"
+    if reuse and _imports(current, plugins_import):
+        return problems
+    for plugin in DISTRIBUTED_PLUGIN_DIRS:
+        # One at a time, and --no-deps (the engines are installed above, core by ensure_current):
+        # a plugin that does not build yet must not keep the other one out.
+        args = [current.python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", plugin]
+        done = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=clean_env())
+        if done.returncode != 0:
+            tail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            problems[f"{current.label}/{plugin.name}"] = f"pip: {tail[:300]}"
+    return problems

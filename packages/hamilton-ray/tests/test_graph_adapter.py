@@ -66,3 +66,18 @@ def test_parallelizable_nodes_are_refused_with_a_pointer():
 def test_a_result_builder_is_required():
     with pytest.raises(ValueError, match="result builder"):
         RayGraphAdapter(None)
+
+
+def test_a_large_graph_runs_node_by_node():
+    # Each node's task must carry the node alone: pickling a node with its links to the rest of
+    # the graph recursed too deep for the pickler on a few hundred nodes.
+    import types
+
+    source = "def n0(x: int) -> int:\n    return x + 1\n" + "def n1(n0: int) -> int:\n    return n0 + 1\n"
+    source += "".join(
+        f"def n{i}(n{i - 1}: int, n{i - 2}: int) -> int:\n    return n{i - 1} + 1\n" for i in range(2, 400)
+    )
+    deep = types.ModuleType("deep_chain")  # not in sys.modules: its functions are pickled by value
+    exec(source, deep.__dict__)
+    dr = driver.Driver({}, deep, adapter=RayGraphAdapter(base.DictResult()))
+    assert dr.execute(["n399"], inputs={"x": 0}) == {"n399": 400}

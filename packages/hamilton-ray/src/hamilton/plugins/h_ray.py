@@ -124,6 +124,9 @@ def _node_task(node_: Node) -> Callable[..., Any]:
     an event loop of its own), whose failure names the node."""
     function = node_.callable
     is_async = is_coroutine_function(function)
+    # Detached from the graph: pickling a node with its links pickles every node it reaches
+    # (deep enough on a large graph to exceed the pickler's recursion limit).
+    node_ = node_.copy_with(include_refs=False)
 
     def run(**kwargs: Any) -> Any:
         try:
