@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import dask
@@ -85,15 +84,6 @@ class _NodeCall:
             if hasattr(error, "add_note"):  # Python 3.11+
                 error.add_note(f"Hamilton: node '{self.name}' failed on dask; it is computed by {self.location}.")
             raise
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild_call, (self.function, self.name, self.location)
-
-
-def _rebuild_call(function: Callable, name: str, location: str) -> _NodeCall:
-    call = _NodeCall.__new__(_NodeCall)
-    call.function, call.name, call.location = function, name, location
-    return call
 
 
 async def _awaited(awaitable: Any) -> Any:
