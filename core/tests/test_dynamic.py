@@ -6,9 +6,11 @@ import threading
 import pytest
 
 from hamilton import driver, lifecycle
+from hamilton.data_quality.base import DataValidationError
 from hamilton.execution import executors
 from hamilton.execution.blocks import ParallelShapeError
 from hamilton.execution.dynamic import WorkerCrashedError
+from hamilton.function_modifiers import check_output
 from hamilton.htypes import Collect, Parallelizable
 
 EXECUTORS = {
@@ -653,3 +655,27 @@ def test_println_reports_nodes_with_their_task_ids():
     )
     assert dr.execute(["total_squares"], inputs={"count": 2}) == {"total_squares": 1}
     assert "Executing node: expand-numbers.1.block-numbers:squared." in lines
+
+
+# -- validators inside a block ------------------------------------------------------------------
+
+
+def measured_items(count: int) -> Parallelizable[int]:
+    yield from range(count)
+
+
+@check_output(range=(0, 5), importance="fail")
+def measured(measured_items: int) -> int:
+    return measured_items + 2
+
+
+def measured_all(measured: Collect[int]) -> list:
+    return sorted(measured)
+
+
+def test_a_validated_node_inside_a_block_runs_on_every_executor(make_driver):
+    """Validator nodes travel to the workers with their task (on processes: pickled)."""
+    dr = make_driver(measured_items, measured, measured_all)
+    assert dr.execute(["measured_all"], inputs={"count": 3})["measured_all"] == [2, 3, 4]
+    with pytest.raises(DataValidationError, match="measured"):
+        dr.execute(["measured_all"], inputs={"count": 5})

@@ -114,3 +114,21 @@ def test_execute_subdag_computes_what_the_nodes_need_and_names_a_missing_input()
     assert computed == {"a": 2, "b": 4}  # filled in place, as in 1.x
     with pytest.raises(NotImplementedError, match="x was expected to be passed in"):
         graph_functions.execute_subdag([graph["b"]], {})
+
+
+def test_debugging_utils_print_groups_and_tasks_as_a_tree(nodes, capsys):
+    from hamilton.execution import debugging_utils
+
+    groups = grouping.GroupByRepeatableBlocks().group_nodes(nodes.get_nodes())
+    debugging_utils.print_node_groups(groups)
+    printed = capsys.readouterr().out.splitlines()
+    assert "᠅ block-items" in printed
+    assert "   • shifted [ƒ(items,offset)]" in printed
+    assert "⫳ expand-items" in printed
+
+    plan = grouping.create_task_plan(groups, ["report"], {}, LifecycleAdapterSet())
+    debugging_utils.print_tasks(plan)
+    printed = capsys.readouterr().out.splitlines()
+    assert "᠅ block-items [ƒ(expand-items, offset)]" in printed
+    assert "\u22c3 collect-items [ƒ(block-items)]" in printed
+    assert "   • gathered" in printed

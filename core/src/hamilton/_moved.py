@@ -58,78 +58,141 @@ def resolve_moved(module_name: str, name: str, moved: dict[str, MovedName]) -> A
 
 # Modules and packages that plugin distributions ship: (distribution, apache-hamilton extra).
 # A package's entry covers its submodules too (``import hamilton.caching.stores.sqlite`` fails on
-# ``hamilton.caching`` first).
+# ``hamilton.caching`` first). tests: core/tests/test_1x_module_paths.py walks 1.90.0's modules.
 _PANDAS_DISTRIBUTION = ("hamilton-pandas", "pandas")
 _POLARS_DISTRIBUTION = ("hamilton-polars", "polars")
+
+
+def _shipped_by(distribution: str, extra: str, *modules: str) -> dict[str, tuple[str, str]]:
+    return dict.fromkeys(modules, (distribution, extra))
+
+
 PLUGIN_MODULES = {
-    "hamilton.plugins.h_pandas": _PANDAS_DISTRIBUTION,
-    "hamilton.plugins.pandas_extensions": _PANDAS_DISTRIBUTION,
-    "hamilton.plugins.numpy_extensions": _PANDAS_DISTRIBUTION,
-    "hamilton.plugins.h_polars": _POLARS_DISTRIBUTION,
-    "hamilton.plugins.polars_extensions": _POLARS_DISTRIBUTION,
-    "hamilton.plugins.h_polars_lazyframe": _POLARS_DISTRIBUTION,
-    "hamilton.plugins.polars_lazyframe_extensions": _POLARS_DISTRIBUTION,
+    **_shipped_by(
+        *_PANDAS_DISTRIBUTION,
+        "hamilton.plugins.h_pandas",
+        "hamilton.plugins.pandas_extensions",
+        "hamilton.plugins.numpy_extensions",
+    ),
+    **_shipped_by(
+        *_POLARS_DISTRIBUTION,
+        "hamilton.plugins.h_polars",
+        "hamilton.plugins.polars_extensions",
+        "hamilton.plugins.h_polars_lazyframe",
+        "hamilton.plugins.polars_lazyframe_extensions",
+        "hamilton.plugins.polars_post_1_0_0_extensions",
+        "hamilton.plugins.polars_implementations",
+    ),
     "hamilton.plugins.h_narwhals": ("hamilton-narwhals", "pandas] or [polars"),
     "hamilton.plugins.viz_graphviz": ("hamilton-viz-graphviz", "graphviz"),
     "hamilton.plugins.viz_mermaid": ("hamilton-viz-mermaid", "mermaid"),
     "hamilton.plugins.tracking": ("hamilton-tracking", "tracking"),
     "hamilton.caching": ("hamilton-cache", "cache"),
     "hamilton.cli": ("hamilton-cli", "cli"),
-    "hamilton.plugins.h_dask": ("hamilton-dask", "dask"),
-    "hamilton.plugins.dask_extensions": ("hamilton-dask", "dask"),
-    "hamilton.plugins.h_ray": ("hamilton-ray", "ray"),
-    "hamilton.plugins.ray_extensions": ("hamilton-ray", "ray"),
+    **_shipped_by("hamilton-dask", "dask", "hamilton.plugins.h_dask", "hamilton.plugins.dask_extensions"),
+    **_shipped_by("hamilton-ray", "ray", "hamilton.plugins.h_ray", "hamilton.plugins.ray_extensions"),
+    # The per-library integrations (packages/hamilton-<library>).
+    **_shipped_by(
+        "hamilton-pandera", "pandera", "hamilton.plugins.h_pandera", "hamilton.data_quality.pandera_validators"
+    ),
+    **_shipped_by(
+        "hamilton-pydantic", "pydantic", "hamilton.plugins.h_pydantic", "hamilton.plugins.pydantic_extensions"
+    ),
+    **_shipped_by("hamilton-pyarrow", "pyarrow", "hamilton.plugins.h_schema", "hamilton.plugins.h_pyarrow"),
+    "hamilton.plugins.yaml_extensions": ("hamilton-yaml", "yaml"),
+    "hamilton.plugins.h_diskcache": ("hamilton-diskcache", "diskcache"),
+    **_shipped_by("hamilton-kedro", "kedro", "hamilton.plugins.h_kedro", "hamilton.plugins.kedro_extensions"),
+    "hamilton.plugins.dlt_extensions": ("hamilton-dlt", "dlt"),
+    "hamilton.plugins.ibis_extensions": ("hamilton-ibis", "ibis"),
+    "hamilton.plugins.geopandas_extensions": ("hamilton-geopandas", "geopandas"),
+    # vaex publishes wheels for CPython 3.10-3.12 only: the distribution installs there only.
+    **_shipped_by("hamilton-vaex", "vaex", "hamilton.plugins.h_vaex", "hamilton.plugins.vaex_extensions"),
 }
 
-# 1.x plugin modules that no 2.0 distribution provides yet: what to use instead.
-_KEEP_1X = 'keep using it with Hamilton 1.x (pip install "apache-hamilton<2")'
-_INTEGRATION = "write the loader/saver as a node function, or " + _KEEP_1X
+# 1.x modules whose 2.0 distribution is planned but not part of this version yet:
+# (what it is, distribution, apache-hamilton extra).
 NOT_YET_PROVIDED = {
-    "hamilton.plugins.h_spark": ("PySpark integration", _KEEP_1X),
-    "hamilton.plugins.spark_extensions": ("PySpark data loaders", _KEEP_1X),
-    "hamilton.plugins.pyspark_pandas_extensions": ("pyspark.pandas data loaders", _KEEP_1X),
-    "hamilton.plugins.h_vaex": ("Vaex result builder", _KEEP_1X),
-    "hamilton.plugins.vaex_extensions": ("Vaex data loaders", _KEEP_1X),
-    "hamilton.plugins.h_pyarrow": (
-        "pyarrow result builder",
-        "use result_builder('narwhals') with pyarrow, or " + _KEEP_1X,
+    **dict.fromkeys(
+        (
+            "hamilton.plugins.h_spark",
+            "hamilton.plugins.spark_extensions",
+            "hamilton.plugins.pyspark_pandas_extensions",
+            "hamilton.experimental.h_spark",
+        ),
+        ("PySpark integration", "hamilton-spark", "spark"),
     ),
-    "hamilton.plugins.h_pydantic": ("pydantic validators", _KEEP_1X),
-    "hamilton.plugins.pydantic_extensions": ("pydantic type checks", _KEEP_1X),
-    "hamilton.plugins.h_pandera": ("pandera validators", _KEEP_1X),
-    "hamilton.plugins.h_schema": ("schema tracking adapter", _KEEP_1X),
-    "hamilton.plugins.h_logging": ("logging adapter", _KEEP_1X),
-    "hamilton.plugins.h_diskcache": (
-        "diskcache adapter",
-        'use Builder.with_cache() (pip install "apache-hamilton[cache]"), or ' + _KEEP_1X,
+    "hamilton.plugins.h_mlflow": ("MLflow tracker", "hamilton-mlflow", "mlflow"),
+    "hamilton.plugins.mlflow_extensions": ("MLflow model savers and loaders", "hamilton-mlflow", "mlflow"),
+    "hamilton.plugins.h_openlineage": ("OpenLineage adapter", "hamilton-openlineage", "openlineage"),
+    "hamilton.plugins.h_opentelemetry": ("OpenTelemetry tracer", "hamilton-opentelemetry", "opentelemetry"),
+    "hamilton.plugins.h_ddog": ("Datadog tracer", "hamilton-datadog", "datadog"),
+    "hamilton.plugins.h_slack": ("Slack notifier", "hamilton-slack", "slack"),
+    "hamilton.plugins.h_experiments": ("experiment manager", "hamilton-experiments", "experiments"),
+    "hamilton.plugins.h_mcp": ("MCP server", "hamilton-mcp", "mcp"),
+    "hamilton.plugins.sklearn_plot_extensions": ("scikit-learn plot savers", "hamilton-sklearn", "sklearn"),
+    "hamilton.plugins.xgboost_extensions": ("XGBoost model savers", "hamilton-xgboost", "xgboost"),
+    "hamilton.plugins.lightgbm_extensions": ("LightGBM model savers", "hamilton-lightgbm", "lightgbm"),
+    "hamilton.plugins.matplotlib_extensions": ("matplotlib figure savers", "hamilton-matplotlib", "matplotlib"),
+    "hamilton.plugins.plotly_extensions": ("plotly figure savers", "hamilton-plotly", "plotly"),
+    "hamilton.plugins.huggingface_extensions": (
+        "Hugging Face datasets loaders",
+        "hamilton-huggingface",
+        "huggingface",
     ),
-    "hamilton.plugins.h_kedro": ("Kedro integration", _KEEP_1X),
-    "hamilton.plugins.kedro_extensions": ("Kedro data loaders", _KEEP_1X),
-    "hamilton.plugins.h_mlflow": ("MLflow tracker", _KEEP_1X),
-    "hamilton.plugins.mlflow_extensions": ("MLflow data savers", _INTEGRATION),
-    "hamilton.plugins.h_openlineage": ("OpenLineage adapter", _KEEP_1X),
-    "hamilton.plugins.h_ddog": ("Datadog tracer", _KEEP_1X),
-    "hamilton.plugins.h_slack": ("Slack notifier", _KEEP_1X),
-    "hamilton.plugins.h_opentelemetry": ("OpenTelemetry tracer", _KEEP_1X),
-    "hamilton.plugins.h_experiments": ("experiment manager", _KEEP_1X),
-    "hamilton.plugins.h_ibis": ("Ibis integration", _KEEP_1X),
-    "hamilton.plugins.ibis_extensions": ("Ibis data loaders", _KEEP_1X),
-    "hamilton.plugins.dlt_extensions": ("dlt data loaders", _INTEGRATION),
-    "hamilton.plugins.geopandas_extensions": ("GeoPandas data loaders", _INTEGRATION),
-    "hamilton.plugins.huggingface_extensions": ("Hugging Face datasets loaders", _INTEGRATION),
-    "hamilton.plugins.lightgbm_extensions": ("LightGBM model savers", _INTEGRATION),
-    "hamilton.plugins.xgboost_extensions": ("XGBoost model savers", _INTEGRATION),
-    "hamilton.plugins.matplotlib_extensions": ("matplotlib figure savers", _INTEGRATION),
-    "hamilton.plugins.plotly_extensions": ("plotly figure savers", _INTEGRATION),
-    "hamilton.plugins.sklearn_plot_extensions": ("scikit-learn plot savers", _INTEGRATION),
-    "hamilton.plugins.yaml_extensions": ("YAML loaders and savers", _INTEGRATION),
-    "hamilton.plugins.jupyter_magic": ("Jupyter %%cell_to_module magic", _KEEP_1X),
+    "hamilton.plugins.jupyter_magic": ("Jupyter %%cell_to_module magic", "hamilton-jupyter", "jupyter"),
+}
+
+# 1.x modules that 2.0 does not bring back: what to use instead.
+REMOVED = {
     "hamilton.plugins.polars_pre_1_0_0_extension": (
         "polars<1.0 support",
-        'polars>=1.0 with pip install "apache-hamilton[polars]"',
+        'polars>=1.0 with pip install "apache-hamilton[polars]" (hamilton.plugins.polars_extensions)',
     ),
-    "hamilton.experimental.h_spark": ("PySpark integration", _KEEP_1X),
+    "hamilton.experimental.decorators": (
+        "experimental @parameterize_frame",
+        "@parameterize_extract_columns from hamilton.function_modifiers (with hamilton-pandas)",
+    ),
+    "hamilton.dataflows": (
+        "dataflow downloader (dataflows.import_module)",
+        "install the dataflows as a package (pip install apache-hamilton-contrib) and import them from "
+        "hamilton.contrib.user.<author>.<dataflow>",
+    ),
 }
+
+# Modules that distributions outside this repository ship: the command that installs them.
+EXTERNAL = {"hamilton.contrib": ("apache-hamilton-contrib", "pip install apache-hamilton-contrib")}
+
+_KEEP_1X = 'keep using it with Hamilton 1.x (pip install "apache-hamilton<2")'
+
+
+def missing_module_message(fullname: str) -> str | None:
+    """Why ``fullname``, a 1.x module path, cannot be imported here and what to do; None for
+    names Hamilton knows nothing about."""
+    if fullname in PLUGIN_MODULES:
+        distribution, extra = PLUGIN_MODULES[fullname]
+        return (
+            f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
+            f"installed. Install it with: {install_hint(extra)}"
+        )
+    if fullname in NOT_YET_PROVIDED:
+        what, distribution, extra = NOT_YET_PROVIDED[fullname]
+        return (
+            f"No module named {fullname!r}: Hamilton 1.x's {what} is not available in Hamilton 2.0 yet; it will "
+            f'be provided by the {distribution} distribution (pip install "apache-hamilton[{extra}]"), which this '
+            f"version does not include. Until then, {_KEEP_1X}."
+        )
+    if fullname in REMOVED:
+        what, instead = REMOVED[fullname]
+        return (
+            f"No module named {fullname!r}: Hamilton 1.x's {what} was removed in Hamilton 2.0. Instead, use {instead}."
+        )
+    if fullname in EXTERNAL:
+        distribution, command = EXTERNAL[fullname]
+        return (
+            f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
+            f"installed. Install it with: {command}"
+        )
+    return None
 
 
 class MissingPluginModuleFinder:
@@ -138,25 +201,13 @@ class MissingPluginModuleFinder:
 
     @staticmethod
     def find_spec(fullname: str, path: object = None, target: object = None) -> None:
-        home = PLUGIN_MODULES.get(fullname)
-        missing = None if home is not None else NOT_YET_PROVIDED.get(fullname)
-        if (home is None and missing is None) or not _called_by_an_import():
+        known = (
+            fullname in PLUGIN_MODULES or fullname in NOT_YET_PROVIDED or fullname in REMOVED or fullname in EXTERNAL
+        )
+        if not known or not _called_by_an_import():
             return None  # a probe (importlib.util.find_spec) must just learn the module is absent
-        if home is not None:
-            distribution, extra = home
-            message = (
-                f"No module named {fullname!r}: it is provided by the {distribution} distribution, which is not "
-                f"installed. Install it with: {install_hint(extra)}"
-            )
-        else:
-            what, instead = missing
-            message = (
-                f"No module named {fullname!r}: Hamilton 1.x's {what} is not available in Hamilton 2.0 yet "
-                f"(no 2.0 distribution provides it). Instead, {instead}."
-            )
-        raise ModuleNotFoundError(
-            message
-        )  # no ``name=``: `from hamilton.plugins import h_x` would swallow an error naming h_x
+        # no ``name=``: `from hamilton.plugins import h_x` would swallow an error naming h_x
+        raise ModuleNotFoundError(missing_module_message(fullname))
 
 
 def _called_by_an_import() -> bool:

@@ -117,6 +117,13 @@ def _safe_issubclass(candidate: Any, parent: Any) -> bool:
         return False
 
 
+def _generic_model_origin(type_: Any) -> Any:
+    """``Model`` for a parametrized pydantic generic model ``Model[int]`` (a subclass pydantic
+    creates, not a typing alias), else ``None``; read from the class, never importing pydantic."""
+    metadata = getattr(type_, "__pydantic_generic_metadata__", None) if isinstance(type_, type) else None
+    return metadata.get("origin") if isinstance(metadata, dict) else None
+
+
 def custom_subclass_check(requested_type: Any, param_type: Any) -> bool:
     """Whether a value of ``requested_type`` (producer) can be passed as ``param_type``.
 
@@ -136,6 +143,9 @@ def custom_subclass_check(requested_type: Any, param_type: Any) -> bool:
         if _is_union(requested_type):
             return all(custom_subclass_check(member, param_type) for member in get_args(requested_type))
         return any(custom_subclass_check(requested_type, member) for member in get_args(param_type))
+    model_origin = _generic_model_origin(param_type)
+    if model_origin is not None and requested_type is model_origin:
+        return True  # a generic pydantic model feeds its parametrized form, as list feeds list[int]
     requested_origin = get_origin(requested_type) or requested_type
     param_origin = get_origin(param_type) or param_type
     if not _safe_issubclass(requested_origin, param_origin):

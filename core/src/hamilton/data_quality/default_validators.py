@@ -18,6 +18,16 @@ keyword (``arg()``)    class                                applies to
 ``does_not_contain``   :class:`StrDoesNotContainValidator`        exactly ``str``
 =====================  ===================================  =====================================
 
+Selection by argument value: a validator class may define an optional classmethod
+``accepts_arg(value) -> bool``. Among the candidates whose ``arg()`` is the keyword and that
+apply to the type, one whose ``accepts_arg`` answers ``True`` wins (the first in search order);
+one that answers ``False`` is skipped; otherwise the first class without ``accepts_arg`` is
+taken, as before. So a specific validator (hamilton-pandera's, for ``schema=<pandera schema>``)
+is chosen over a general one for the same keyword (hamilton-narwhals' ``schema=``, which also
+takes a mapping) whatever order their plugins were loaded in. The plugin named after the
+library of each argument's type is loaded too (``schema=pa.DataFrameSchema(...)`` loads the
+``pandera`` plugin), never importing anything else.
+
 1.x's pandas validator classes (``DataInRangeValidatorPandasSeries``...) stay importable from
 this module: they are loaded from the pandas plugin on first access (module ``__getattr__``).
 """
@@ -248,11 +258,11 @@ def _library(output_type: Any) -> str:
     return (getattr(origin, "__module__", None) or "").partition(".")[0]
 
 
-def _candidates(output_type: Any, load_all: bool) -> list[type]:
+def _candidates(output_type: Any, load_all: bool, values: Iterable[Any] = ()) -> list[type]:
     """Plugin-contributed validators (newest plugin first), then :data:`AVAILABLE_DEFAULT_VALIDATORS`.
 
-    The plugin named after the output type's library is loaded first; with ``load_all`` every
-    plugin not loaded yet is too.
+    The plugins named after the output type's library and after the library of each argument
+    value's type are loaded first; with ``load_all`` every plugin not loaded yet is too.
     """
     from hamilton.plugins._manager import system
 
@@ -260,8 +270,10 @@ def _candidates(output_type: Any, load_all: bool) -> list[type]:
     if load_all:
         plugins.load_all()
     else:
-        for member in _member_types(output_type):  # Optional[pd.Series] needs the pandas plugin
-            library = _library(member)
+        # Optional[pd.Series] needs the pandas plugin; schema=pa.DataFrameSchema(...) the pandera one
+        libraries = [_library(member) for member in _member_types(output_type)]
+        libraries += [_library(type(value)) for value in values]
+        for library in dict.fromkeys(libraries):
             if library and library not in _NO_PLUGIN_LIBRARIES:
                 plugins.load(library)
     return plugins.registry.validator_classes() + list(AVAILABLE_DEFAULT_VALIDATORS)
@@ -274,11 +286,24 @@ def _applies(validator_cls: type, output_type: Any) -> bool:
         return False
 
 
-def _find(key: str, output_type: Any, candidates: list[type]) -> type | None:
+_NO_VALUE = object()  # "the argument value is not known": accepts_arg is not consulted
+
+
+def _find(key: str, output_type: Any, candidates: list[type], value: Any = _NO_VALUE) -> type | None:
+    """The first candidate for ``key`` that applies to ``output_type``, preferring one that
+    declares it accepts ``value`` (``accepts_arg(value)`` is ``True``) and skipping those that
+    decline it (see the module documentation)."""
+    fallback = None
     for validator_cls in candidates:
-        if validator_cls.arg() == key and _applies(validator_cls, output_type):
+        if validator_cls.arg() != key or not _applies(validator_cls, output_type):
+            continue
+        accepts_arg = getattr(validator_cls, "accepts_arg", None) if value is not _NO_VALUE else None
+        if accepts_arg is None:
+            if fallback is None:
+                fallback = validator_cls
+        elif accepts_arg(value):
             return validator_cls
-    return None
+    return fallback
 
 
 def _member_types(output_type: Any) -> list[Any]:
@@ -300,7 +325,7 @@ def _member_types(output_type: Any) -> list[Any]:
     return [output_type]
 
 
-def _find_for_members(key: str, output_type: Any, candidates: list[type]) -> type | None:
+def _find_for_members(key: str, output_type: Any, candidates: list[type], value: Any = _NO_VALUE) -> type | None:
     """The validator for ``key`` on ``output_type``, looking through ``Optional``/``Annotated``/``Union``.
 
     A validator applying to the annotation itself wins; otherwise the one every member type
@@ -309,13 +334,13 @@ def _find_for_members(key: str, output_type: Any, candidates: list[type]) -> typ
     :raises ValueError: when the members of a ``Union`` resolve to different validators (or some
         to none): the message says which validator applies to which member.
     """
-    found = _find(key, output_type, candidates)
+    found = _find(key, output_type, candidates, value)
     if found is not None:
         return found
     members = _member_types(output_type)
     if members == [output_type]:
         return None
-    by_member = {member: _find(key, member, candidates) for member in members}
+    by_member = {member: _find(key, member, candidates, value) for member in members}
     chosen = set(by_member.values())
     if len(chosen) == 1:
         return chosen.pop()
@@ -338,7 +363,8 @@ def resolve_default_validators(
     **default_validator_kwargs: Any,
 ) -> list[base.BaseDefaultValidator]:
     """One validator per keyword: the first candidate whose ``arg()`` is the keyword and that
-    ``applies_to(output_type)``, constructed as ``Cls(<keyword>=value, importance=importance)``.
+    ``applies_to(output_type)`` — one whose optional ``accepts_arg(value)`` is ``True`` first, none
+    whose ``accepts_arg(value)`` is ``False`` — constructed as ``Cls(<keyword>=value, importance=importance)``.
     ``Optional[T]`` and ``Annotated[T, ...]`` resolve as ``T``; a ``Union`` resolves when all its
     members agree on the validator.
 
@@ -347,13 +373,14 @@ def resolve_default_validators(
     :raises ValueError: when no candidate fits a keyword.
     """
     searched_plugins = available_validators is None
-    candidates = _candidates(output_type, load_all=False) if searched_plugins else list(available_validators)
+    values = default_validator_kwargs.values()
+    candidates = _candidates(output_type, False, values) if searched_plugins else list(available_validators)
     validators = []
     for key, value in default_validator_kwargs.items():
-        validator_cls = _find_for_members(key, output_type, candidates)
+        validator_cls = _find_for_members(key, output_type, candidates, value)
         if validator_cls is None and searched_plugins:  # a plugin not loaded yet may provide it
             candidates = _candidates(output_type, load_all=True)
-            validator_cls = _find_for_members(key, output_type, candidates)
+            validator_cls = _find_for_members(key, output_type, candidates, value)
         if validator_cls is None:
             applicable = sorted({cls.arg() for cls in candidates if _applies(cls, output_type)})
             raise ValueError(

@@ -264,10 +264,16 @@ class _Scheduler:
 
 
 async def _in_thread(pool: Any, function: Any, kwargs: dict[str, Any]) -> Any:
-    """``function(**kwargs)`` on ``pool``; the thread's result, awaited."""
+    """``function(**kwargs)`` on ``pool``; the thread's result, awaited.
+
+    The function runs in a copy of the caller's context, as ``asyncio.to_thread`` does: context
+    variables that hooks set around a node (a logging adapter's node name, a tracker's run id)
+    are visible to the node on its worker thread."""
+    import contextvars
     import functools
 
-    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(function, **kwargs))
+    call = functools.partial(contextvars.copy_context().run, function, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(pool, call)
 
 
 class AsyncNodeLifecycle:

@@ -58,15 +58,22 @@ def _validator_callable(validator: dq_base.DataValidator, raw_name: str) -> Call
         async def validate_async(**kwargs: Any) -> Any:
             return await validator.validate(kwargs[raw_name])
 
-        function = validate_async
-    else:
+        setattr(validate_async, VALIDATOR_ATTRIBUTE, validator)
+        return validate_async
+    return _Validate(validator, raw_name)
 
-        def validate(**kwargs: Any) -> Any:
-            return validator.validate(kwargs[raw_name])
 
-        function = validate
-    setattr(function, VALIDATOR_ATTRIBUTE, validator)
-    return function
+class _Validate:
+    """The callable of a sync validator node; a class rather than a closure so that it pickles
+    (a validated node inside a ``Parallelizable`` block runs on a process executor)."""
+
+    def __init__(self, validator: dq_base.DataValidator, raw_name: str):
+        setattr(self, VALIDATOR_ATTRIBUTE, validator)
+        self.raw_name = raw_name
+        self.__name__ = "validate"
+
+    def __call__(self, **kwargs: Any) -> Any:
+        return getattr(self, VALIDATOR_ATTRIBUTE).validate(kwargs[self.raw_name])
 
 
 class _ValidatedOutput:

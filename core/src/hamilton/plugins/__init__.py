@@ -16,6 +16,8 @@ The API (imported lazily, so ``import hamilton.plugins`` stays cheap):
 * ``library_of(value)``, ``is_instance_of(value, module, class_name)`` — library detection
   that never imports the library;
 * ``PluginInfo``, ``HamiltonPluginWarning``, ``PluginLoadError``, ``PluginNotFoundError``.
+* ``library_required(...)``, ``register_unless_automatic(...)``, ``loads_automatically(name)`` —
+  for first-party integration modules (see ``_integration``).
 """
 
 from hamilton._namespace import extend_path
@@ -46,6 +48,9 @@ _API = {
     "HamiltonPluginWarning": "hamilton.plugins._manager",
     "PluginLoadError": "hamilton.plugins._manager",
     "PluginNotFoundError": "hamilton.plugins._api",
+    "library_required": "hamilton.plugins._integration",
+    "loads_automatically": "hamilton.plugins._integration",
+    "register_unless_automatic": "hamilton.plugins._integration",
 }
 
 

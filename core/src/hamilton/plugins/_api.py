@@ -42,6 +42,14 @@ _FIRST_PARTY = {
     "dot": "graphviz",
     "dask": "dask",
     "ray": "ray",
+    # names the per-library integrations serve: format yaml, result builders, the diskcache adapter
+    "yaml": "yaml",
+    "pyarrow": "pyarrow",
+    "pyarrow_table": "pyarrow",
+    "vaex": "vaex",
+    "diskcache": "diskcache",
+    "kedro": "kedro",
+    "dlt": "dlt",
 }
 
 
@@ -129,11 +137,13 @@ def dataframe_types() -> list[type]:
 def dataframe_backend(value: object) -> Any | None:
     """The dataframe backend for ``value`` (a frame, or a frame class), or ``None``.
 
-    On a miss, the plugin named after the value's library is loaded and the lookup retried.
+    Unless a backend is registered for the type itself, the plugin named after the type's
+    library is loaded first (once): a frame subclassing another library's frame (a geopandas
+    GeoDataFrame is a pandas DataFrame) gets its own library's backend, whichever plugin loaded
+    first; without one, the nearest registered base class's backend serves it.
     """
     registry = system().registry
     type_ = value if isinstance(value, type) else type(value)
-    backend = registry.backend_for_type(type_)
-    if backend is None and system().load((type_.__module__ or "").partition(".")[0]):
-        backend = registry.backend_for_type(type_)
-    return backend
+    if type_ not in registry.backends:
+        system().load((type_.__module__ or "").partition(".")[0])
+    return registry.backend_for_type(type_)
