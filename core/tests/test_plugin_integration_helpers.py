@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from hamilton.plugins import library_required
+from hamilton.plugins import library_required, testing
 
 
 def test_a_missing_library_names_the_module_and_the_extra():
@@ -105,3 +105,47 @@ def test_with_automatic_loading_off_a_module_imported_by_hand_registers_itself(s
     assert report["renderer"] == "loud_x1"  # served without automatic loading, as 1.x did
     assert report["before"]["x1_extensions"] == "registered"  # by the import, under the module's name
     assert report["after"]["x1lib"] == "available"  # its entry point is not loaded on top
+
+
+# -- the contract integration distributions run (hamilton.plugins.testing.IntegrationContract) --
+
+X2_PLUGIN = """
+from hamilton.plugins import hookimpl, library_required
+
+with library_required("x2lib", needed_by=__name__, extra="x2"):
+    import x2lib
+
+@hookimpl
+def hamilton_result_builders():
+    return {"x2": x2lib.Builder}
+"""
+
+
+@pytest.fixture
+def x2_site(tmp_path_factory, monkeypatch):
+    site = tmp_path_factory.mktemp("x2site")
+    (site / "x2lib.py").write_text("class Builder:\n    def build_result(self, **outputs):\n        return outputs\n")
+    (site / "x2_extensions.py").write_text(textwrap.dedent(X2_PLUGIN))
+    info = site / "hamilton_x2-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text("[hamilton.plugins]\nx2lib = x2_extensions\n")
+    monkeypatch.setenv("PYTHONPATH", str(site))  # the contract's fresh interpreters find it
+    return site
+
+
+@pytest.mark.usefixtures("x2_site")
+class TestAnIntegrationBuiltWithTheHelpersMeetsTheContract(testing.IntegrationContract):
+    library = "x2lib"
+    extra = "x2"
+    modules = ("x2_extensions",)
+    entry_point = "x2lib"
+
+
+def test_the_contract_catches_a_module_that_imports_its_library_bare(x2_site):
+    (x2_site / "x2_extensions.py").write_text("import x2lib\n")
+
+    class Bare(testing.IntegrationContract):
+        library, extra, modules = "x2lib", "x2", ("x2_extensions",)
+
+    with pytest.raises(AssertionError, match="x2_extensions"):
+        Bare().test_without_the_library_each_module_names_the_extra()

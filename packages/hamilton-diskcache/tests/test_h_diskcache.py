@@ -21,6 +21,7 @@ from hamilton import ad_hoc_utils, driver, plugins
 from hamilton.io.materialization import from_
 from hamilton.plugins import h_diskcache
 from hamilton.plugins.h_diskcache import DiskCacheAdapter
+from hamilton.plugins.testing import IntegrationContract
 
 fs_settings = settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -479,23 +480,10 @@ def test_a_dataflow_without_it_loads_nothing_of_it():
     assert done.returncode == 0, done.stderr
 
 
-def test_without_diskcache(tmp_path):
-    (tmp_path / "sitecustomize.py").write_text(
-        "import sys\n"
-        "class _Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'diskcache' or name.startswith('diskcache.'):\n"
-        "            raise ModuleNotFoundError(\"No module named 'diskcache'\", name='diskcache')\n"
-        "sys.meta_path.insert(0, _Block())\n"
-    )
-    code = (
-        "from hamilton import plugins\n"
-        "try:\n    import hamilton.plugins.h_diskcache\n"
-        "except ImportError as error:\n    print('ERROR', error)\n"
-        "plugins.load('diskcache')\n"
-        "print([(p.name, p.status, p.reason) for p in plugins.list_plugins() if p.name == 'diskcache'])\n"
-    )
-    done = _python(code, PYTHONPATH=str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert 'pip install "apache-hamilton[diskcache]"' in done.stdout
-    assert "('diskcache', 'inactive', 'needs diskcache')" in done.stdout, done.stdout
+class TestDiskcacheIntegration(IntegrationContract):
+    library = "diskcache"
+    extra = "diskcache"
+    modules = ("hamilton.plugins.h_diskcache",)
+    entry_point = "diskcache"
+    # diskcache_extensions imports nothing of diskcache, but without it raises ModuleNotFoundError
+    # (name="diskcache"): the plugin is listed "inactive needs diskcache", as the default expects

@@ -21,7 +21,12 @@ from hamilton.function_modifiers import check_output, extract_columns
 from hamilton.function_modifiers.base import InvalidDecoratorException
 from hamilton.function_modifiers.recursive import with_columns
 from hamilton.io.materialization import to
-from hamilton.plugins.testing import DataFrameBackendContract, assert_fingerprints_differ, assert_fingerprints_equal
+from hamilton.plugins.testing import (
+    DataFrameBackendContract,
+    IntegrationContract,
+    assert_fingerprints_differ,
+    assert_fingerprints_equal,
+)
 
 CRS = "EPSG:3857"  # projected: buffers and areas are meaningful
 
@@ -303,23 +308,8 @@ def test_column_types_do_not_depend_on_which_plugin_loaded_first():
     assert done.stdout.strip() == "geopandas"
 
 
-def test_without_geopandas_the_import_names_the_extra():
-    code = """
-        import sys
-
-        class NoGeopandas:
-            def find_spec(self, name, path=None, target=None):
-                if name == "geopandas" or name.startswith("geopandas."):
-                    raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-        sys.meta_path.insert(0, NoGeopandas())
-        try:
-            import hamilton.plugins.geopandas_extensions
-        except ImportError as error:
-            print(type(error).__name__, error)
-            print(type(error.__cause__).__name__, error.__cause__.name)
-    """
-    done = _run(code)
-    assert done.returncode == 0, done.stderr
-    assert 'pip install "apache-hamilton[geopandas]"' in done.stdout
-    assert "ModuleNotFoundError geopandas" in done.stdout
+class TestGeoPandasIntegration(IntegrationContract):
+    library = "geopandas"
+    extra = "geopandas"
+    modules = ("hamilton.plugins.geopandas_extensions",)
+    entry_point = "geopandas"

@@ -24,7 +24,7 @@ from hamilton.function_modifiers import (
     value,
 )
 from hamilton.function_modifiers.base import InvalidDecoratorException
-from hamilton.plugins.testing import DataFrameBackendContract
+from hamilton.plugins.testing import DataFrameBackendContract, IntegrationContract
 
 
 @pytest.fixture
@@ -353,23 +353,8 @@ def test_importing_by_hand_registers_when_autoloading_is_off():
     assert done.stdout.split("\n")[:2] == ["unknown before the import", "[1, 2]"]
 
 
-def test_without_ibis_the_import_names_the_extra():
-    code = """
-        import sys
-
-        class NoIbis:
-            def find_spec(self, name, path=None, target=None):
-                if name == "ibis" or name.startswith("ibis."):
-                    raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-        sys.meta_path.insert(0, NoIbis())
-        try:
-            import hamilton.plugins.ibis_extensions
-        except ImportError as error:
-            print(type(error).__name__, error)
-            print(type(error.__cause__).__name__, error.__cause__.name)
-    """
-    done = _run(code)
-    assert done.returncode == 0, done.stderr
-    assert 'pip install "apache-hamilton[ibis]"' in done.stdout
-    assert "ModuleNotFoundError ibis" in done.stdout
+class TestIbisIntegration(IntegrationContract):
+    library = "ibis"
+    extra = "ibis"
+    modules = ("hamilton.plugins.ibis_extensions",)
+    entry_point = "ibis"

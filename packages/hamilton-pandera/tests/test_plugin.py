@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from hamilton import plugins
+from hamilton.plugins.testing import IntegrationContract
 
 
 @pytest.mark.parametrize(
@@ -106,28 +107,19 @@ def test_a_pandera_schema_loads_the_plugin():
     assert out.strip() == "loaded"
 
 
-@pytest.mark.parametrize(
-    "module",
-    ["hamilton.plugins.h_pandera", "hamilton.data_quality.pandera_validators", "hamilton.plugins.pandera_extensions"],
-)
-def test_without_pandera_the_import_error_says_what_to_install(module):
-    out = _run_python(
-        f"""
-        import sys
-        sys.modules["pandera"] = None  # as if pandera were not installed
-        try:
-            import {module}
-        except ModuleNotFoundError as error:
-            print(error.name, "|", error)
-        """
-    )
-    name, _, message = out.partition(" | ")
-    assert name == "pandera"
-    assert 'pip install "apache-hamilton[pandera]"' in message
-
-
 def test_plugin_listing_names_the_distribution():
     plugins.load("pandera")
     (info,) = [info for info in plugins.list_plugins() if info.name == "pandera"]
     assert info.distribution == "hamilton-pandera"
     assert info.status == "loaded"
+
+
+class TestPanderaIntegration(IntegrationContract):
+    library = "pandera"
+    extra = "pandera"
+    modules = (
+        "hamilton.data_quality.pandera_validators",
+        "hamilton.plugins.pandera_extensions",
+        "hamilton.plugins.h_pandera",
+    )
+    entry_point = "pandera"

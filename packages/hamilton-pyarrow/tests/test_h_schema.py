@@ -331,14 +331,6 @@ class TestSchemaValidatorContract(AdapterContract):
         return h_schema.SchemaValidator(schema_dir=self.folder / "schemas")
 
 
-def test_importing_without_pyarrow_names_the_extra():
-    code = "import sys; sys.modules['pyarrow'] = None\nimport hamilton.plugins.h_schema"
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert completed.returncode != 0
-    assert "ModuleNotFoundError" in completed.stderr
-    assert 'pip install "apache-hamilton[pyarrow]"' in completed.stderr
-
-
 # -- round trips --------------------------------------------------------------------------------
 
 _names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)

@@ -2,6 +2,8 @@
 imported by hand with automatic loading off (1.x's way), inactive without pydantic, and never
 loaded by a dataflow that does not use it. Each test runs in a fresh interpreter."""
 
+from hamilton.plugins.testing import IntegrationContract
+
 # What every script starts with: a dataflow of one dict node checked against a model.
 _FLOW = """
 import json, sys
@@ -115,31 +117,6 @@ print(json.dumps(result))
     assert out == "DataValidationError"
 
 
-def test_without_pydantic_the_modules_say_what_to_install_and_the_plugin_is_inactive(run_fresh):
-    out = run_fresh(
-        """
-import json, sys
-sys.modules["pydantic"] = None  # as if pydantic were not installed
-errors = {}
-for name in ("hamilton.plugins.pydantic_extensions", "hamilton.plugins.h_pydantic"):
-    try:
-        __import__(name)
-    except ImportError as error:
-        errors[name] = [type(error).__name__, str(error), error.name]
-from hamilton import plugins
-plugins.load("pydantic")
-listed = {info.name: [info.status, info.reason] for info in plugins.list_plugins()}
-print(json.dumps({"errors": errors, "listed": listed}))
-"""
-    )
-    for name in ("hamilton.plugins.pydantic_extensions", "hamilton.plugins.h_pydantic"):
-        kind, message, missing = out["errors"][name]
-        assert kind == "ModuleNotFoundError"
-        assert missing == "pydantic"
-        assert 'pip install "apache-hamilton[pydantic]"' in message
-    assert out["listed"]["pydantic"] == ["inactive", "needs pydantic"]
-
-
 def test_a_dataflow_without_pydantic_models_loads_neither_pydantic_nor_the_plugin(run_fresh):
     out = run_fresh(
         """
@@ -157,3 +134,10 @@ print(json.dumps(sorted(m for m in sys.modules if "pydantic" in m)))
 """
     )
     assert out == []
+
+
+class TestPydanticIntegration(IntegrationContract):
+    library = "pydantic"
+    extra = "pydantic"
+    modules = ("hamilton.plugins.pydantic_extensions", "hamilton.plugins.h_pydantic")
+    entry_point = "pydantic"

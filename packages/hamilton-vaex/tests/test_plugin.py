@@ -10,27 +10,11 @@ import textwrap
 import vaex
 
 from hamilton import plugins
+from hamilton.plugins.testing import IntegrationContract
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False)
-
-
-def test_a_dataflow_without_vaex_loads_neither_vaex_nor_the_plugin():
-    completed = run_python(
-        """
-        import sys
-        from hamilton import driver
-
-        def a(x: int) -> int:
-            return x + 1
-
-        assert driver.Builder().with_functions(a).build().execute(["a"], inputs={"x": 1}) == {"a": 2}
-        print(sorted(m for m in sys.modules if m == "vaex" or "vaex" in m.split(".")[-1]))
-        """
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_plugin_loads_when_extract_columns_meets_a_vaex_frame():
@@ -110,6 +94,7 @@ def test_register_types_before_autoloading_is_harmless():
 
 
 def test_without_vaex_the_modules_say_what_to_install():
+    # beyond TestVaexIntegration: the message names the distribution, vaex-core
     for module in ("h_vaex", "vaex_extensions"):
         completed = run_python(
             f"""
@@ -129,17 +114,8 @@ def test_without_vaex_the_modules_say_what_to_install():
         assert 'pip install "apache-hamilton[vaex]"' in said
 
 
-def test_without_vaex_the_plugin_is_inactive_not_failed():
-    completed = run_python(
-        """
-        import sys, warnings
-        sys.modules["vaex"] = None
-        from hamilton import plugins
-        warnings.simplefilter("error")
-        plugins.load("vaex")
-        (info,) = [info for info in plugins.list_plugins() if info.name == "vaex"]
-        print(info.status, info.reason)
-        """
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "inactive needs vaex"
+class TestVaexIntegration(IntegrationContract):
+    library = "vaex"
+    extra = "vaex"
+    modules = ("hamilton.plugins.h_vaex", "hamilton.plugins.vaex_extensions")
+    entry_point = "vaex"

@@ -22,7 +22,7 @@ from hamilton.errors import DataLoadError, DataSourceNotFoundError
 from hamilton.function_modifiers import load_from, save_to, source, value
 from hamilton.io.materialization import from_, to
 from hamilton.plugins import yaml_extensions
-from hamilton.plugins.testing import MaterializerContract
+from hamilton.plugins.testing import IntegrationContract, MaterializerContract
 from hamilton.plugins.yaml_extensions import PrimitiveTypes, YAMLDataLoader, YAMLDataSaver
 
 # What a YAML document holds, as Python values: scalars, lists and string/int-keyed dicts.
@@ -274,19 +274,6 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_dataflow_without_yaml_never_loads_the_plugin():
-    code = (
-        "import sys\n"
-        "from hamilton import ad_hoc_utils, driver\n"
-        "def a() -> int:\n    return 1\n"
-        "dr = driver.Builder().with_modules(ad_hoc_utils.create_temporary_module(a)).build()\n"
-        "assert dr.execute(['a'])['a'] == 1\n"
-        "assert 'yaml' not in sys.modules and 'hamilton.plugins.yaml_extensions' not in sys.modules\n"
-    )
-    result = _run(code)
-    assert result.returncode == 0, result.stderr
-
-
 def test_to_yaml_loads_the_plugin_lazily(tmp_path):
     code = (
         "import sys\n"
@@ -299,25 +286,8 @@ def test_to_yaml_loads_the_plugin_lazily(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_without_pyyaml_import_names_the_extra_and_plugin_is_inactive(tmp_path):
-    blocker = tmp_path / "block"
-    blocker.mkdir()
-    (blocker / "sitecustomize.py").write_text(
-        "import sys\n"
-        "class _Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'yaml' or name.startswith('yaml.'):\n"
-        "            raise ModuleNotFoundError(\"No module named 'yaml'\", name='yaml')\n"
-        "sys.meta_path.insert(0, _Block())\n"
-    )
-    code = (
-        "from hamilton import plugins\n"
-        "try:\n    import hamilton.plugins.yaml_extensions\n"
-        "except ImportError as error:\n    print('ERROR', error)\n"
-        "plugins.load('yaml')\n"
-        "print([(p.name, p.status, p.reason) for p in plugins.list_plugins() if p.name == 'yaml'])\n"
-    )
-    result = _run(code, PYTHONPATH=str(blocker))
-    assert result.returncode == 0, result.stderr
-    assert 'pip install "apache-hamilton[yaml]"' in result.stdout
-    assert "('yaml', 'inactive', 'needs yaml')" in result.stdout, result.stdout
+class TestYamlIntegration(IntegrationContract):
+    library = "yaml"
+    extra = "yaml"
+    modules = ("hamilton.plugins.yaml_extensions",)
+    entry_point = "yaml"

@@ -514,3 +514,112 @@ class ValidatorContract:
         dr = driver.Builder().with_functions(produced).build()
         with pytest.raises(DataValidationError):
             dr.execute(["produced"])
+
+
+# -- first-party integrations -----------------------------------------------------------------
+
+_WITHOUT_LIBRARY = """
+import sys
+
+class _Without:  # behaves as if the library were not installed
+    def find_spec(self, name, path=None, target=None):
+        if name == {library!r} or name.startswith({library!r} + "."):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+sys.meta_path.insert(0, _Without())
+"""
+
+_PLAIN_DATAFLOW = """
+import sys
+from hamilton import driver
+
+def base(seed: int) -> int:
+    return seed + 1
+
+def doubled(base: int) -> int:
+    return base * 2
+
+assert driver.Builder().with_functions(base, doubled).build().execute(["doubled"], inputs={"seed": 1}) == {"doubled": 4}
+"""
+
+
+class IntegrationContract:
+    """For a distribution that brings a library's integration (``packages/hamilton-<library>``):
+    set the class attributes; each check runs in a fresh interpreter.
+
+    * ``library``: the library's import name (``"yaml"``); ``extra``: the apache-hamilton extra;
+    * ``modules``: the modules the distribution ships that import the library;
+    * ``entry_point``: its ``hamilton.plugins`` entry-point name, or ``None``;
+      ``inactive_without_library``: whether, without the library, loading the entry point fails
+      with the library's ``ModuleNotFoundError`` (the plugin is then listed ``inactive``); an entry
+      point that imports nothing of the library until used is listed ``loaded`` instead.
+
+    The library's absence is simulated by a ``sys.meta_path`` finder raising
+    ``ModuleNotFoundError`` for it (``importlib.util.find_spec`` raises rather than returning
+    ``None``, as it would for a library that is really not installed).
+    """
+
+    library: str
+    extra: str
+    modules: tuple[str, ...] = ()
+    entry_point: str | None = None
+    inactive_without_library: bool = True
+
+    def _run(self, code: str) -> Any:
+        import subprocess
+        import sys
+
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    def _without_library(self, code: str) -> Any:
+        return self._run(_WITHOUT_LIBRARY.format(library=self.library) + code)
+
+    def test_without_the_library_each_module_names_the_extra(self) -> None:
+        for module in self.modules:
+            probe = f"try:\n    import {module}\nexcept ModuleNotFoundError as error:\n    print(error.name)\n    print(error)\n"
+            completed = self._without_library(probe)
+            assert completed.returncode == 0, completed.stderr
+            name, _, message = completed.stdout.partition("\n")
+            said = f"importing {module} without {self.library} raised: {message.strip()!r}"
+            assert name == self.library, said  # the plugin system then lists the plugin as "needs <library>"
+            # it names the module that needs the library (a re-export names the module it imports)
+            assert any(shipped in message for shipped in self.modules), said
+            assert f'pip install "apache-hamilton[{self.extra}]"' in message, said
+
+    def test_without_the_library_the_plugin_is_inactive_not_failed(self) -> None:
+        if self.entry_point is None:
+            return
+        probe = (
+            "import warnings\nfrom hamilton import plugins\n"
+            "warnings.simplefilter('error')  # an inactive plugin warns about nothing\n"
+            f"plugins.load({self.entry_point!r})\n"
+            f"[info] = [p for p in plugins.list_plugins() if p.name == {self.entry_point!r}]\n"
+            "print(info.status, info.reason)\n"
+        )
+        completed = self._without_library(probe)
+        assert completed.returncode == 0, completed.stderr
+        expected = f"inactive needs {self.library}" if self.inactive_without_library else "loaded"
+        assert completed.stdout.strip().startswith(expected), completed.stdout
+
+    def test_the_plugin_loads_through_its_entry_point(self) -> None:
+        if self.entry_point is None:
+            return
+        probe = (
+            "from hamilton import plugins\n"
+            f"assert plugins.load({self.entry_point!r})\n"
+            f"[info] = [p for p in plugins.list_plugins() if p.name == {self.entry_point!r}]\n"
+            "print(info.status)\n"
+        )
+        completed = self._run(probe)
+        assert completed.returncode == 0, completed.stderr
+        assert completed.stdout.strip() == "loaded"
+
+    def test_a_plain_dataflow_loads_neither_the_plugin_nor_the_library(self) -> None:
+        watched = (self.library, *self.modules)
+        probe = _PLAIN_DATAFLOW + (
+            f"print(sorted(m for m in sys.modules if any(m == w or m.startswith(w + '.') for w in {watched!r})))\n"
+        )
+        completed = self._run(probe)
+        assert completed.returncode == 0, completed.stderr
+        assert completed.stdout.strip() == "[]"
