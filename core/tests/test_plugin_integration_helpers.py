@@ -149,3 +149,46 @@ def test_the_contract_catches_a_module_that_imports_its_library_bare(x2_site):
 
     with pytest.raises(AssertionError, match="x2_extensions"):
         Bare().test_without_the_library_each_module_names_the_extra()
+
+
+# -- a name a first-party distribution serves under another entry-point name --------------------
+
+FAKE_VAEX = """
+from hamilton.plugins import hookimpl
+
+class Rows:
+    def build_result(self, **outputs):
+        return sorted(outputs)
+
+@hookimpl
+def hamilton_result_builders():
+    return {"vaex": Rows}
+"""
+
+LOOKUP_PROBE = """
+import builtins
+from hamilton import plugins
+print(type(plugins.result_builder("vaex")).__name__, hasattr(builtins, "EVERY_PLUGIN_LOADED"))
+"""
+
+
+def test_a_name_served_by_a_first_party_distribution_loads_that_distribution_not_every_plugin(tmp_path):
+    """``result_builder("pyarrow")`` is served by hamilton-pyarrow's entry point ``pyarrow_table``:
+    the lookup loads that distribution's plugins before falling back to every installed plugin."""
+    import os
+
+    (tmp_path / "fake_vaex_results.py").write_text(textwrap.dedent(FAKE_VAEX))
+    (tmp_path / "sentinel_plugin.py").write_text("import builtins\nbuiltins.EVERY_PLUGIN_LOADED = True\n")
+    for distribution, entry_point in (
+        ("hamilton_vaex-9.0", "vaex_results = fake_vaex_results"),
+        ("sentinel-1.0", "sentinel = sentinel_plugin"),
+    ):
+        info = tmp_path / f"{distribution}.dist-info"
+        info.mkdir()
+        (info / "entry_points.txt").write_text(f"[hamilton.plugins]\n{entry_point}\n")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HAMILTON_")}
+    environment["PYTHONPATH"] = str(tmp_path)
+    completed = subprocess.run(
+        [sys.executable, "-c", LOOKUP_PROBE], capture_output=True, text=True, check=True, env=environment
+    )
+    assert completed.stdout.split() == ["Rows", "False"]

@@ -53,6 +53,22 @@ _FIRST_PARTY = {
 }
 
 
+def _load_first_party_distribution(name: str) -> bool:
+    """Load the plugins of ``hamilton-<extra>`` when ``name`` is one a first-party distribution
+    serves (:data:`_FIRST_PARTY`) under an entry point of another name: ``result_builder("pyarrow")``
+    then loads hamilton-pyarrow, not every installed library. True if any loaded."""
+    extra = _FIRST_PARTY.get(name)
+    if extra is None:
+        return False
+    plugins = system()
+    distribution = f"hamilton-{extra}"
+    loaded = False
+    for entry_point_name, candidates in plugins.entry_points().items():
+        if any(candidate.distribution == distribution for candidate in candidates):
+            loaded |= plugins.load(entry_point_name)
+    return loaded
+
+
 class PluginNotFoundError(KeyError):
     """Nothing registered under the requested name, even after loading every plugin."""
 
@@ -62,14 +78,22 @@ class PluginNotFoundError(KeyError):
 
 def _lookup(kind: str, name: str, table: Callable[[], dict[str, Any]]) -> Any:
     """``table()[name]``; on a miss, load core's plugin and the plugin named ``name`` (the
-    ``mermaid`` entry point provides the ``mermaid`` renderer), then every remaining plugin.
+    ``mermaid`` entry point provides the ``mermaid`` renderer), then the plugins of the first-party
+    distribution known to serve ``name`` (hamilton-pyarrow for ``"pyarrow"``), then every
+    remaining plugin.
 
     The narrow steps first: loading every plugin imports every installed library (pandas,
     polars...), hundreds of milliseconds that finding a renderer or an executor should not cost.
     """
     found = table().get(name)
     plugins = system()
-    for load in (lambda: plugins.load(CORE_PLUGIN), lambda: plugins.load(name), plugins.load_all):
+    steps = (
+        lambda: plugins.load(CORE_PLUGIN),
+        lambda: plugins.load(name),
+        lambda: _load_first_party_distribution(name),
+        plugins.load_all,
+    )
+    for load in steps:
         if found is not None:
             break
         if load():
