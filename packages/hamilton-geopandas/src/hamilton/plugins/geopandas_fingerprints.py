@@ -21,7 +21,7 @@ from hamilton import fingerprinting
 from hamilton.fingerprinting import UNHASHABLE, Hasher
 from hamilton.plugins.fingerprint_buffers import qualified_name
 from hamilton.plugins.numpy_fingerprints import add_ndarray
-from hamilton.plugins.pandas_fingerprints import add_index, add_values
+from hamilton.plugins.pandas_fingerprints import add_values, frame_fingerprinter, series_fingerprinter
 
 
 def add_geometries(hasher: Hasher, values: GeometryArray, depth: int = 0) -> bool:
@@ -46,40 +46,8 @@ def _add_column(hasher: Hasher, values: Any, depth: int) -> bool:
     return add_values(hasher, values, depth)
 
 
-def _add_metadata(hasher: Hasher, value: Any, depth: int) -> bool:
-    """``flags``, ``attrs`` and the attributes the class declares in ``_metadata``."""
-    hasher.add_int(int(value.flags.allows_duplicate_labels))
-    declared = {name: getattr(value, name, None) for name in type(value)._metadata if name != "_name"}
-    return hasher.add_value((dict(value.attrs), declared), depth + 1)
-
-
-def hash_geodataframe(frame: gpd.GeoDataFrame, *args: Any, depth: int = 0, **kwargs: Any) -> str:
-    """See the module docstring."""
-    if depth > fingerprinting.MAX_DEPTH:
-        return UNHASHABLE
-    hasher = Hasher("geopandas.GeoDataFrame").add_text(qualified_name(type(frame)))
-    rows, columns = frame.shape
-    hasher.add_int(rows).add_int(columns)
-    ok = (
-        add_index(hasher, frame.index, depth)
-        and add_index(hasher, frame.columns, depth)
-        and _add_metadata(hasher, frame, depth)
-        and all(_add_column(hasher, frame.iloc[:, position].array, depth) for position in range(columns))
-    )
-    return hasher.hexdigest() if ok else UNHASHABLE
-
-
-def hash_geoseries(series: gpd.GeoSeries, *args: Any, depth: int = 0, **kwargs: Any) -> str:
-    if depth > fingerprinting.MAX_DEPTH:
-        return UNHASHABLE
-    hasher = Hasher("geopandas.GeoSeries").add_text(qualified_name(type(series))).add_int(len(series))
-    ok = (
-        hasher.add_value(series.name, depth + 1)
-        and add_index(hasher, series.index, depth)
-        and _add_metadata(hasher, series, depth)
-        and _add_column(hasher, series.array, depth)
-    )
-    return hasher.hexdigest() if ok else UNHASHABLE
+hash_geodataframe = frame_fingerprinter("geopandas.GeoDataFrame", _add_column)  # see the module docstring
+hash_geoseries = series_fingerprinter("geopandas.GeoSeries", _add_column)
 
 
 def hash_geometry_array(values: GeometryArray, *args: Any, depth: int = 0, **kwargs: Any) -> str:

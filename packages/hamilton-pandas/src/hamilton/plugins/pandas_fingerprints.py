@@ -22,6 +22,7 @@ stop and step; a MultiIndex its levels and codes; a DatetimeIndex its frequency)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -125,37 +126,52 @@ def _add_metadata(hasher: Hasher, value: pd.DataFrame | pd.Series, depth: int) -
     return hasher.add_value((dict(value.attrs), declared), depth + 1)
 
 
-def _add_column(hasher: Hasher, column: pd.Series, depth: int) -> bool:
-    return add_values(hasher, column.array, depth)
+ColumnAdder = Callable[[Hasher, Any, int], bool]  # (hasher, a column's values (its .array), depth) -> hashable?
 
 
-def hash_dataframe(frame: pd.DataFrame, *args: Any, depth: int = 0, **kwargs: Any) -> str:
-    """See the module docstring."""
-    if depth > fingerprinting.MAX_DEPTH:
-        return UNHASHABLE
-    hasher = Hasher("pandas.DataFrame").add_text(qualified_name(type(frame)))
-    rows, columns = frame.shape
-    hasher.add_int(rows).add_int(columns)
-    ok = (
-        add_index(hasher, frame.index, depth)
-        and add_index(hasher, frame.columns, depth)
-        and _add_metadata(hasher, frame, depth)
-        and all(_add_column(hasher, column, depth) for _, column in frame.items())
-    )
-    return hasher.hexdigest() if ok else UNHASHABLE
+def frame_fingerprinter(domain: str, add_column: ColumnAdder = add_values) -> Callable[..., str]:
+    """The fingerprint function of a DataFrame class: shape, index, columns, metadata, then each
+    column's values through ``add_column``. A library whose frames subclass pandas' (geopandas)
+    passes its own ``domain`` and column adder (geometries)."""
+
+    def hash_frame(frame: pd.DataFrame, *args: Any, depth: int = 0, **kwargs: Any) -> str:
+        if depth > fingerprinting.MAX_DEPTH:
+            return UNHASHABLE
+        hasher = Hasher(domain).add_text(qualified_name(type(frame)))
+        rows, columns = frame.shape
+        hasher.add_int(rows).add_int(columns)
+        ok = (
+            add_index(hasher, frame.index, depth)
+            and add_index(hasher, frame.columns, depth)
+            and _add_metadata(hasher, frame, depth)
+            and all(add_column(hasher, column.array, depth) for _, column in frame.items())
+        )
+        return hasher.hexdigest() if ok else UNHASHABLE
+
+    return hash_frame
 
 
-def hash_series(series: pd.Series, *args: Any, depth: int = 0, **kwargs: Any) -> str:
-    if depth > fingerprinting.MAX_DEPTH:
-        return UNHASHABLE
-    hasher = Hasher("pandas.Series").add_text(qualified_name(type(series))).add_int(len(series))
-    ok = (
-        hasher.add_value(series.name, depth + 1)
-        and add_index(hasher, series.index, depth)
-        and _add_metadata(hasher, series, depth)
-        and _add_column(hasher, series, depth)
-    )
-    return hasher.hexdigest() if ok else UNHASHABLE
+def series_fingerprinter(domain: str, add_column: ColumnAdder = add_values) -> Callable[..., str]:
+    """The fingerprint function of a Series class: name, index, metadata, values (see
+    :func:`frame_fingerprinter`)."""
+
+    def hash_series(series: pd.Series, *args: Any, depth: int = 0, **kwargs: Any) -> str:
+        if depth > fingerprinting.MAX_DEPTH:
+            return UNHASHABLE
+        hasher = Hasher(domain).add_text(qualified_name(type(series))).add_int(len(series))
+        ok = (
+            hasher.add_value(series.name, depth + 1)
+            and add_index(hasher, series.index, depth)
+            and _add_metadata(hasher, series, depth)
+            and add_column(hasher, series.array, depth)
+        )
+        return hasher.hexdigest() if ok else UNHASHABLE
+
+    return hash_series
+
+
+hash_dataframe = frame_fingerprinter("pandas.DataFrame")  # see the module docstring
+hash_series = series_fingerprinter("pandas.Series")
 
 
 def hash_index(index: pd.Index, *args: Any, depth: int = 0, **kwargs: Any) -> str:
