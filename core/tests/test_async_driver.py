@@ -50,6 +50,26 @@ def test_a_built_driver_mixes_async_and_sync_nodes_and_returns_a_dict():
     assert run(main()) == {"total": 10, "plus_one": 4}
 
 
+@given(st.permutations(["total", "plus_one", "doubled"]))
+@settings(max_examples=12)
+def test_outputs_come_back_in_sorted_order_of_names_as_in_1x(requested):
+    """1.x's async driver returned (and handed its result builder) the outputs sorted by name;
+    code reading ``list(result.values())[0]`` depends on it."""
+
+    class SeenOrder(lifecycle.ResultBuilder):
+        def build_result(self, **outputs):
+            return list(outputs)
+
+    async def main():
+        dr = await built()
+        by_dict = await dr.execute(requested, inputs={"x": 3})
+        raw = await dr.raw_execute(requested, inputs={"x": 3})
+        legacy = async_driver.AsyncDriver({}, module(), result_builder=SeenOrder())
+        return list(by_dict), list(raw), await legacy.execute(requested, inputs={"x": 3})
+
+    assert run(main()) == (["doubled", "plus_one", "total"],) * 3
+
+
 def test_outputs_can_be_named_by_function_and_overrides_skip_upstream():
     flow = module()
 

@@ -169,7 +169,8 @@ class AsyncDriver(driver.Driver):
         display_graph: bool = False,
         inputs: dict[str, Any] | None = None,
     ) -> Any:
-        """Compute ``final_vars`` and return them shaped by the result builder.
+        """Compute ``final_vars`` and return them shaped by the result builder, in sorted order
+        of names (as 1.x's async driver did; the sync driver keeps the requested order).
 
         :param final_vars: outputs to compute, as names, nodes or functions.
         :param overrides: values that replace computed nodes (their upstream is skipped).
@@ -177,7 +178,7 @@ class AsyncDriver(driver.Driver):
         :param inputs: values for the graph's inputs (awaitables are awaited before use).
         """
         _refuse_display_graph(display_graph)
-        return await self._run_async(self._final_var_names(final_vars), inputs, overrides, build_result=True)
+        return await self._run_async(self._sorted_names(final_vars), inputs, overrides, build_result=True)
 
     async def raw_execute(
         self,
@@ -189,7 +190,13 @@ class AsyncDriver(driver.Driver):
     ) -> dict[str, Any]:
         """Like :meth:`execute`, without the result builder: a dict of the outputs."""
         _refuse_display_graph(display_graph)
-        return await self._run_async(self._final_var_names(final_vars), inputs, overrides, build_result=False)
+        return await self._run_async(self._sorted_names(final_vars), inputs, overrides, build_result=False)
+
+    def _sorted_names(self, final_vars: Any) -> list[str]:
+        """The requested outputs in sorted order of names: 1.x's async driver returned (and handed
+        its result builder) the outputs sorted, and code reading ``list(result.values())[0]``
+        relies on it. The sync driver keeps the requested order."""
+        return sorted(self._final_var_names(final_vars))
 
     async def materialize(  # type: ignore[override]
         self,
