@@ -201,13 +201,11 @@ class MissingPluginModuleFinder:
 
     @staticmethod
     def find_spec(fullname: str, path: object = None, target: object = None) -> None:
-        known = (
-            fullname in PLUGIN_MODULES or fullname in NOT_YET_PROVIDED or fullname in REMOVED or fullname in EXTERNAL
-        )
-        if not known or not _called_by_an_import():
+        message = missing_module_message(fullname)
+        if message is None or not _called_by_an_import():
             return None  # a probe (importlib.util.find_spec) must just learn the module is absent
         # no ``name=``: `from hamilton.plugins import h_x` would swallow an error naming h_x
-        raise ModuleNotFoundError(missing_module_message(fullname))
+        raise ModuleNotFoundError(message)
 
 
 def _called_by_an_import() -> bool:
